@@ -1,0 +1,930 @@
+//! Events: what a registered party signs.
+//!
+//! The signed form is the JSON the party sent, in RFC 8785 canonical bytes; the typed
+//! values here only *validate* it and derive what the ledger needs (items touched,
+//! documents named, references to check). Nothing is re-encoded from these types, so an
+//! internal refactor can never change what a signature covers.
+
+pub mod body;
+pub mod values;
+
+use crate::encoding::Digest;
+use crate::gs1::Item;
+use crate::hash::content_hash;
+use crate::jcs::canonicalize;
+use crate::keys::{parse_signature, PublicKey, EVENT_CONTEXT};
+use crate::roles::EventType;
+use body::*;
+use serde::Deserialize;
+use serde_json::Value;
+use values::*;
+
+/// How far an event's own time may lie after the log's record time. Small, so that a
+/// key cannot sign events dated after its revocation and have them look timely.
+pub const MAX_CLOCK_SKEW_SECONDS: i64 = 300;
+
+/// The largest integer an event may hold: JSON numbers are IEEE doubles to most readers.
+pub const MAX_SAFE_INTEGER: u64 = (1 << 53) - 1;
+
+/// A refused event: the field (a path such as `body.results[1].limit`) and why.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{field}: {message}")]
+pub struct ValidationError {
+    pub field: String,
+    pub message: String,
+}
+
+impl ValidationError {
+    pub fn new(field: impl Into<String>, message: impl Into<String>) -> Self {
+        ValidationError {
+            field: field.into(),
+            message: message.into(),
+        }
+    }
+}
+
+/// An actor id: a unified social credit code, a Taiwan business number, an AEO code…
+/// 1 to 64 characters of `A–Z a–z 0–9 - _ . :`.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ActorId(pub String);
+impl TryFrom<String> for ActorId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_alphanumeric() || b"-_.:".contains(&b))
+        {
+            Ok(ActorId(s))
+        } else {
+            Err(format!(
+                "{s:?} is not an actor id (1 to 64 of A-Z a-z 0-9 - _ . :)"
+            ))
+        }
+    }
+}
+
+/// An item path in canonical Digital Link form.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord, Deserialize)]
+#[serde(try_from = "String")]
+pub struct ItemPath(pub Item);
+impl TryFrom<String> for ItemPath {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let item = Item::parse(&s).map_err(|e| e.to_string())?;
+        let canonical = item.to_string();
+        if canonical != s {
+            return Err(format!(
+                "item {s:?} must be written in canonical form {canonical:?}"
+            ));
+        }
+        Ok(ItemPath(item))
+    }
+}
+
+/// EPCIS "what": the items the event is about.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct What {
+    #[serde(default)]
+    pub items: Vec<ItemPath>,
+    /// For packing and unpacking: the logistic unit the items go into or come out of.
+    pub parent: Option<ItemPath>,
+    /// For transformation: the items consumed.
+    #[serde(default)]
+    pub inputs: Vec<ItemPath>,
+    pub quantity: Option<Quantity>,
+}
+
+/// EPCIS "where".
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Where {
+    pub country: Country,
+    pub place: Option<Text>,
+    pub gln: Option<String>,
+}
+
+/// EPCIS "why": GS1 CBV business step and disposition.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Why {
+    pub biz_step: Option<String>,
+    pub disposition: Option<String>,
+}
+
+/// GS1 CBV 2.0 business steps.
+pub const CBV_BIZ_STEPS: &[&str] = &[
+    "accepting",
+    "arriving",
+    "assembling",
+    "collecting",
+    "commissioning",
+    "consigning",
+    "creating_class_instance",
+    "cycle_counting",
+    "decommissioning",
+    "departing",
+    "destroying",
+    "disassembling",
+    "dispensing",
+    "encoding",
+    "entering_exiting",
+    "holding",
+    "inspecting",
+    "installing",
+    "killing",
+    "loading",
+    "other",
+    "packing",
+    "picking",
+    "receiving",
+    "removing",
+    "repackaging",
+    "repairing",
+    "replacing",
+    "reserving",
+    "retail_selling",
+    "sampling",
+    "sensor_reporting",
+    "shipping",
+    "staging_outbound",
+    "stock_taking",
+    "stocking",
+    "storing",
+    "transporting",
+    "unloading",
+    "unpacking",
+    "void_shipping",
+];
+
+/// GS1 CBV 2.0 dispositions.
+pub const CBV_DISPOSITIONS: &[&str] = &[
+    "active",
+    "available",
+    "completeness_inferred",
+    "completeness_verified",
+    "conformant",
+    "container_closed",
+    "container_open",
+    "damaged",
+    "destroyed",
+    "dispensed",
+    "disposed",
+    "encoded",
+    "expired",
+    "in_progress",
+    "in_transit",
+    "inactive",
+    "mismatch_class",
+    "mismatch_instance",
+    "mismatch_quantity",
+    "needs_replacement",
+    "no_pedigree_match",
+    "non_conformant",
+    "non_sellable_other",
+    "partially_dispensed",
+    "recalled",
+    "reserved",
+    "retail_sold",
+    "returned",
+    "sellable_accessible",
+    "sellable_not_accessible",
+    "stolen",
+    "unavailable",
+    "unknown",
+];
+
+#[derive(Deserialize)]
+#[serde(deny_unknown_fields)]
+struct Header {
+    #[serde(rename = "type")]
+    kind: EventType,
+    client_id: String,
+    actor: ActorId,
+    key: String,
+    time: Timestamp,
+    #[serde(default)]
+    what: What,
+    #[serde(rename = "where")]
+    place: Option<Where>,
+    why: Option<Why>,
+    body: Value,
+    private_digest: Option<HexDigest>,
+}
+
+/// The type-specific part of an event.
+#[derive(Debug)]
+pub enum Body {
+    Registration(Registration),
+    Production(Production),
+    Inspection(Inspection),
+    Acceptance(Acceptance),
+    Trade(Trade),
+    Payment(Payment),
+    Logistics(Logistics),
+    Clearance(Clearance),
+    Review(Review),
+    Recall(Recall),
+    Correction(Correction),
+}
+
+/// A validated event.
+#[derive(Debug)]
+pub struct Event {
+    pub kind: EventType,
+    pub client_id: String,
+    pub actor: ActorId,
+    pub key: PublicKey,
+    pub time: Timestamp,
+    pub what: What,
+    pub place: Option<Where>,
+    pub why: Option<Why>,
+    pub body: Body,
+    pub private_digest: Option<Digest>,
+}
+
+/// Kinds of business documents, as the document index names them.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
+pub enum DocKind {
+    Order,
+    Payment,
+    Waybill,
+    Declaration,
+}
+
+impl DocKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            DocKind::Order => "order",
+            DocKind::Payment => "payment",
+            DocKind::Waybill => "waybill",
+            DocKind::Declaration => "declaration",
+        }
+    }
+    pub fn parse(s: &str) -> Option<DocKind> {
+        Some(match s {
+            "order" => DocKind::Order,
+            "payment" => DocKind::Payment,
+            "waybill" => DocKind::Waybill,
+            "declaration" => DocKind::Declaration,
+            _ => return None,
+        })
+    }
+}
+
+/// Something in the log that an event says exists.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Reference {
+    /// An entry by its entry hash, optionally of one type.
+    Entry {
+        field: String,
+        hash: Digest,
+        kind: Option<EventType>,
+    },
+    /// A business document defined by an earlier entry.
+    Document {
+        field: String,
+        kind: DocKind,
+        number: String,
+    },
+    /// An item that earlier entries have named.
+    Item { field: String, item: String },
+}
+
+fn path_error<E: std::fmt::Display>(
+    prefix: &str,
+    e: serde_path_to_error::Error<E>,
+) -> ValidationError {
+    let path = e.path().to_string();
+    let field = match (prefix, path.as_str()) {
+        ("", p) => p.to_string(),
+        (pre, ".") => pre.to_string(),
+        (pre, p) => format!("{pre}.{p}"),
+    };
+    let field = if field == "." { "event".into() } else { field };
+    ValidationError::new(field, e.into_inner().to_string())
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ValidationError> {
+    serde_path_to_error::deserialize(v).map_err(|e| path_error("body", e))
+}
+
+/// Refuses floating-point numbers and integers beyond ±(2^53 − 1) anywhere in the event.
+fn check_numbers(v: &Value, path: &mut String) -> Result<(), ValidationError> {
+    match v {
+        Value::Number(n) => {
+            let ok = n.as_u64().is_some_and(|u| u <= MAX_SAFE_INTEGER)
+                || n.as_i64()
+                    .is_some_and(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER);
+            if !ok {
+                let what = if n.is_f64() {
+                    "a floating-point number"
+                } else {
+                    "an integer too large"
+                };
+                return Err(ValidationError::new(
+                    path.clone(),
+                    format!("{n} is {what}; money and measurements are decimal strings"),
+                ));
+            }
+        }
+        Value::Array(items) => {
+            for (i, item) in items.iter().enumerate() {
+                let len = path.len();
+                path.push_str(&format!("[{i}]"));
+                check_numbers(item, path)?;
+                path.truncate(len);
+            }
+        }
+        Value::Object(map) => {
+            for (k, item) in map {
+                let len = path.len();
+                if !path.is_empty() {
+                    path.push('.');
+                }
+                path.push_str(k);
+                check_numbers(item, path)?;
+                path.truncate(len);
+            }
+        }
+        _ => {}
+    }
+    Ok(())
+}
+
+impl Event {
+    /// Validates an event's JSON: shape, types, identifiers, and the rules that need only
+    /// the event itself.
+    pub fn parse(v: &Value) -> Result<Event, ValidationError> {
+        if !v.is_object() {
+            return Err(ValidationError::new("event", "must be a JSON object"));
+        }
+        check_numbers(v, &mut String::new())?;
+        let h: Header = serde_path_to_error::deserialize(v).map_err(|e| path_error("", e))?;
+        if h.client_id.is_empty()
+            || h.client_id.len() > 128
+            || !h.client_id.bytes().all(|b| b.is_ascii_graphic())
+        {
+            return Err(ValidationError::new(
+                "client_id",
+                "must be 1 to 128 printable ASCII characters without spaces",
+            ));
+        }
+        let key =
+            PublicKey::parse(&h.key).map_err(|e| ValidationError::new("key", e.to_string()))?;
+        if let Some(place) = &h.place {
+            if let Some(gln) = &place.gln {
+                crate::gs1::gln(gln)
+                    .map_err(|e| ValidationError::new("where.gln", e.to_string()))?;
+            }
+        }
+        if let Some(why) = &h.why {
+            if let Some(step) = &why.biz_step {
+                if !CBV_BIZ_STEPS.contains(&step.as_str()) {
+                    return Err(ValidationError::new(
+                        "why.biz_step",
+                        format!("{step:?} is not a GS1 CBV business step"),
+                    ));
+                }
+            }
+            if let Some(d) = &why.disposition {
+                if !CBV_DISPOSITIONS.contains(&d.as_str()) {
+                    return Err(ValidationError::new(
+                        "why.disposition",
+                        format!("{d:?} is not a GS1 CBV disposition"),
+                    ));
+                }
+            }
+        }
+        let body = match h.kind {
+            EventType::Registration => Body::Registration(parse_body(&h.body)?),
+            EventType::Production => Body::Production(parse_body(&h.body)?),
+            EventType::Inspection => Body::Inspection(parse_body(&h.body)?),
+            EventType::Acceptance => Body::Acceptance(parse_body(&h.body)?),
+            EventType::Trade => Body::Trade(parse_body(&h.body)?),
+            EventType::Payment => Body::Payment(parse_body(&h.body)?),
+            EventType::Logistics => Body::Logistics(parse_body(&h.body)?),
+            EventType::Clearance => Body::Clearance(parse_body(&h.body)?),
+            EventType::Review => Body::Review(parse_body(&h.body)?),
+            EventType::Recall => Body::Recall(parse_body(&h.body)?),
+            EventType::Correction => Body::Correction(parse_body(&h.body)?),
+        };
+        let event = Event {
+            kind: h.kind,
+            client_id: h.client_id,
+            actor: h.actor,
+            key,
+            time: h.time,
+            what: h.what,
+            place: h.place,
+            why: h.why,
+            body,
+            private_digest: h.private_digest.map(|d| d.0),
+        };
+        event.check_body()?;
+        Ok(event)
+    }
+
+    fn require_items(&self, what: &str) -> Result<(), ValidationError> {
+        if self.what.items.is_empty() {
+            return Err(ValidationError::new(
+                "what.items",
+                format!("a {what} event must name at least one item"),
+            ));
+        }
+        Ok(())
+    }
+
+    fn check_body(&self) -> Result<(), ValidationError> {
+        let items_len = self.what.items.len();
+        if items_len > 1000 || self.what.inputs.len() > 1000 {
+            return Err(ValidationError::new(
+                "what.items",
+                "at most 1000 items per event",
+            ));
+        }
+        let mut seen = std::collections::HashSet::new();
+        for (i, item) in self.what.items.iter().enumerate() {
+            if !seen.insert(item) {
+                return Err(ValidationError::new(
+                    format!("what.items[{i}]"),
+                    "item named twice",
+                ));
+            }
+        }
+        if self.what.parent.is_some() && !matches!(self.body, Body::Logistics(_)) {
+            return Err(ValidationError::new(
+                "what.parent",
+                "only logistics events pack or unpack",
+            ));
+        }
+        match &self.body {
+            Body::Registration(r) => {
+                if items_len > 0 || !self.what.inputs.is_empty() {
+                    return Err(ValidationError::new(
+                        "what",
+                        "a registration names no items",
+                    ));
+                }
+                check_registration(r)?;
+            }
+            Body::Production(p) => {
+                self.require_items("production")?;
+                if self.what.quantity.is_none() {
+                    return Err(ValidationError::new(
+                        "what.quantity",
+                        "a production event states the quantity made",
+                    ));
+                }
+                for (i, item) in self.what.items.iter().enumerate() {
+                    if item.0.gtin().is_none() {
+                        return Err(ValidationError::new(
+                            format!("what.items[{i}]"),
+                            "production makes trade items (01/…), not logistic units",
+                        ));
+                    }
+                }
+                if let Some(expiry) = &p.expiry {
+                    if expiry < &p.produced {
+                        return Err(ValidationError::new(
+                            "body.expiry",
+                            "expiry date is before the production date",
+                        ));
+                    }
+                }
+            }
+            Body::Inspection(ins) => {
+                self.require_items("inspection")?;
+                if ins.results.is_empty() {
+                    return Err(ValidationError::new(
+                        "body.results",
+                        "an inspection reports at least one result",
+                    ));
+                }
+                let mut exceeded = None;
+                for (i, r) in ins.results.iter().enumerate() {
+                    if r.value.is_negative() {
+                        return Err(ValidationError::new(
+                            format!("body.results[{i}].value"),
+                            "must not be negative",
+                        ));
+                    }
+                    if let Some(limit) = &r.limit {
+                        match r.value.partial_cmp(limit) {
+                            Some(std::cmp::Ordering::Greater) if !r.below_loq => exceeded = Some(i),
+                            None => {
+                                return Err(ValidationError::new(
+                                    format!("body.results[{i}]"),
+                                    "value and limit cannot be compared",
+                                ))
+                            }
+                            _ => {}
+                        }
+                    }
+                }
+                if let (Some(i), Verdict::Pass) = (exceeded, ins.verdict) {
+                    return Err(ValidationError::new(
+                        "body.verdict",
+                        format!("verdict is pass but results[{i}] exceeds its limit"),
+                    ));
+                }
+            }
+            Body::Acceptance(_) => self.require_items("acceptance")?,
+            Body::Trade(t) => {
+                self.require_items("trade")?;
+                if t.lines.is_empty() {
+                    return Err(ValidationError::new(
+                        "body.lines",
+                        "an order has at least one line",
+                    ));
+                }
+                for (i, line) in t.lines.iter().enumerate() {
+                    crate::gs1::gtin14(&line.gtin).map_err(|e| {
+                        ValidationError::new(format!("body.lines[{i}].gtin"), e.to_string())
+                    })?;
+                    if line.unit_price.currency != t.total.currency {
+                        return Err(ValidationError::new(
+                            format!("body.lines[{i}].unit_price.currency"),
+                            "all amounts of an order must be in one currency",
+                        ));
+                    }
+                }
+                check_money_sum(t)?;
+            }
+            Body::Payment(p) => {
+                if p.amount.amount.is_negative() {
+                    return Err(ValidationError::new(
+                        "body.amount.amount",
+                        "must not be negative",
+                    ));
+                }
+            }
+            Body::Logistics(l) => {
+                self.require_items("logistics")?;
+                let packing = matches!(
+                    l.status,
+                    LogisticsStatus::Packed | LogisticsStatus::Unpacked
+                );
+                match (&self.what.parent, packing) {
+                    (None, true) => {
+                        return Err(ValidationError::new(
+                            "what.parent",
+                            "packing and unpacking name the parent logistic unit",
+                        ))
+                    }
+                    (Some(_), false) => {
+                        return Err(ValidationError::new(
+                            "what.parent",
+                            "only packed and unpacked steps name a parent",
+                        ))
+                    }
+                    (Some(parent), true) if self.what.items.contains(parent) => {
+                        return Err(ValidationError::new(
+                            "what.parent",
+                            "an item cannot be packed into itself",
+                        ))
+                    }
+                    _ => {}
+                }
+            }
+            Body::Clearance(_) => self.require_items("clearance")?,
+            Body::Review(r) => {
+                self.require_items("review")?;
+                match (r.kind, r.rating) {
+                    (ReviewKind::Rating, None) => {
+                        return Err(ValidationError::new(
+                            "body.rating",
+                            "a rating review gives a rating from 1 to 5",
+                        ))
+                    }
+                    (_, Some(n)) if !(1..=5).contains(&n) => {
+                        return Err(ValidationError::new(
+                            "body.rating",
+                            format!("{n} is not a rating from 1 to 5"),
+                        ))
+                    }
+                    _ => {}
+                }
+                if r.kind != ReviewKind::Rating && r.text.is_none() {
+                    return Err(ValidationError::new(
+                        "body.text",
+                        "complaints, mediation and resolution steps carry text",
+                    ));
+                }
+            }
+            Body::Recall(_) => {
+                self.require_items("recall")?;
+                for (i, item) in self.what.items.iter().enumerate() {
+                    if !item.0.is_lot() {
+                        return Err(ValidationError::new(
+                            format!("what.items[{i}]"),
+                            "a recall names lots (01/GTIN/10/LOT)",
+                        ));
+                    }
+                }
+            }
+            Body::Correction(c) => {
+                if items_len > 0 {
+                    return Err(ValidationError::new(
+                        "what.items",
+                        "a correction takes its items from the entry it corrects",
+                    ));
+                }
+                if c.corrective.contains(&c.corrects) {
+                    return Err(ValidationError::new(
+                        "body.corrective",
+                        "an entry cannot correct itself",
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+
+    /// The per-item chains this event joins (the ledger adds the corrected entry's chains
+    /// for a correction): its items, its parent, its inputs, or for a registration the
+    /// actor it changes.
+    pub fn chain_keys(&self) -> Vec<String> {
+        let mut keys: Vec<String> = Vec::new();
+        if let Body::Registration(r) = &self.body {
+            keys.push(actor_chain_key(&r.subject.0));
+        }
+        for item in self
+            .what
+            .items
+            .iter()
+            .chain(&self.what.parent)
+            .chain(&self.what.inputs)
+        {
+            keys.push(item.0.to_string());
+        }
+        keys.sort();
+        keys.dedup();
+        keys
+    }
+
+    /// Business documents named by this event, for the document index.
+    pub fn documents(&self) -> Vec<(DocKind, String)> {
+        let d = |k: DocKind, n: &DocNumber| (k, n.as_str().to_string());
+        let mut docs = match &self.body {
+            Body::Trade(t) => vec![d(DocKind::Order, &t.order_no)],
+            Body::Payment(p) => vec![
+                d(DocKind::Payment, &p.payment_no),
+                d(DocKind::Order, &p.order_no),
+            ],
+            Body::Logistics(l) => vec![
+                d(DocKind::Waybill, &l.waybill_no),
+                d(DocKind::Order, &l.order_no),
+            ],
+            Body::Clearance(c) => vec![
+                d(DocKind::Declaration, &c.declaration_no),
+                d(DocKind::Order, &c.order_no),
+                d(DocKind::Payment, &c.payment_no),
+                d(DocKind::Waybill, &c.waybill_no),
+            ],
+            Body::Review(r) => r.order_no.iter().map(|n| d(DocKind::Order, n)).collect(),
+            _ => vec![],
+        };
+        docs.dedup();
+        docs
+    }
+
+    /// The document this event defines (its first appearance must come from this type).
+    pub fn defines(&self) -> Option<(DocKind, String)> {
+        match &self.body {
+            Body::Trade(t) => Some((DocKind::Order, t.order_no.as_str().into())),
+            Body::Payment(p) => Some((DocKind::Payment, p.payment_no.as_str().into())),
+            Body::Logistics(l) => Some((DocKind::Waybill, l.waybill_no.as_str().into())),
+            Body::Clearance(c) => Some((DocKind::Declaration, c.declaration_no.as_str().into())),
+            _ => None,
+        }
+    }
+
+    /// What must already be in the log for this event to be accepted.
+    pub fn references(&self) -> Vec<Reference> {
+        let doc = |field: &str, kind: DocKind, n: &DocNumber| Reference::Document {
+            field: field.into(),
+            kind,
+            number: n.as_str().into(),
+        };
+        match &self.body {
+            Body::Acceptance(a) => vec![Reference::Entry {
+                field: "body.inspection".into(),
+                hash: a.inspection.0,
+                kind: Some(EventType::Inspection),
+            }],
+            Body::Payment(p) => vec![doc("body.order_no", DocKind::Order, &p.order_no)],
+            Body::Logistics(l) => vec![doc("body.order_no", DocKind::Order, &l.order_no)],
+            Body::Clearance(c) => vec![
+                doc("body.order_no", DocKind::Order, &c.order_no),
+                doc("body.payment_no", DocKind::Payment, &c.payment_no),
+                doc("body.waybill_no", DocKind::Waybill, &c.waybill_no),
+            ],
+            Body::Review(r) => r
+                .order_no
+                .iter()
+                .map(|n| doc("body.order_no", DocKind::Order, n))
+                .collect(),
+            Body::Recall(_) => self
+                .what
+                .items
+                .iter()
+                .enumerate()
+                .map(|(i, item)| Reference::Item {
+                    field: format!("what.items[{i}]"),
+                    item: item.0.to_string(),
+                })
+                .collect(),
+            Body::Correction(c) => std::iter::once(Reference::Entry {
+                field: "body.corrects".into(),
+                hash: c.corrects.0,
+                kind: None,
+            })
+            .chain(
+                c.corrective
+                    .iter()
+                    .enumerate()
+                    .map(|(i, h)| Reference::Entry {
+                        field: format!("body.corrective[{i}]"),
+                        hash: h.0,
+                        kind: None,
+                    }),
+            )
+            .collect(),
+            _ => vec![],
+        }
+    }
+}
+
+/// The chain key of an actor's registration history.
+pub fn actor_chain_key(actor: &str) -> String {
+    format!("actor:{actor}")
+}
+
+fn check_registration(r: &Registration) -> Result<(), ValidationError> {
+    use RegistrationAction::*;
+    let need = |cond: bool, field: &str, msg: &str| {
+        if cond {
+            Ok(())
+        } else {
+            Err(ValidationError::new(field, msg))
+        }
+    };
+    for (i, k) in r.keys.iter().enumerate() {
+        PublicKey::parse(k)
+            .map_err(|e| ValidationError::new(format!("body.keys[{i}]"), e.to_string()))?;
+    }
+    for (field, k) in [("body.key", &r.key), ("body.new_key", &r.new_key)] {
+        if let Some(k) = k {
+            PublicKey::parse(k).map_err(|e| ValidationError::new(field, e.to_string()))?;
+        }
+    }
+    match r.action {
+        Genesis | Register => {
+            need(
+                r.name.is_some(),
+                "body.name",
+                "a registration names the actor",
+            )?;
+            need(
+                r.jurisdiction.is_some(),
+                "body.jurisdiction",
+                "a registration gives the actor's jurisdiction",
+            )?;
+            need(
+                !r.roles.is_empty(),
+                "body.roles",
+                "a registration grants at least one role",
+            )?;
+            need(
+                !r.keys.is_empty(),
+                "body.keys",
+                "a registration gives at least one key",
+            )?;
+            if r.action == Genesis {
+                need(
+                    r.roles.contains(&crate::roles::Role::Registrar),
+                    "body.roles",
+                    "the genesis entry registers the registrar",
+                )?;
+            }
+        }
+        AddKey | RevokeKey => need(
+            r.key.is_some(),
+            "body.key",
+            "names the key added or revoked",
+        )?,
+        RotateKey => {
+            need(r.key.is_some(), "body.key", "names the key rotated out")?;
+            need(
+                r.new_key.is_some(),
+                "body.new_key",
+                "names the key rotated in",
+            )?;
+        }
+    }
+    Ok(())
+}
+
+/// An event with its signature, as submitted: `{"event": {...}, "signature": "<base64>"}`.
+#[derive(Debug)]
+pub struct SignedEvent {
+    /// The event JSON as submitted (its canonical bytes are what is signed).
+    pub event_json: Value,
+    pub event: Event,
+    pub signature: [u8; 64],
+    /// RFC 8785 bytes of the event.
+    pub canonical_event: Vec<u8>,
+    /// BLAKE3 of the canonical signed form `{"event":…,"signature":…}`.
+    pub id: Digest,
+}
+
+impl SignedEvent {
+    /// Parses and validates a submission (signature not yet checked: see
+    /// [`SignedEvent::verify_signature`] and the batch path in the ledger).
+    pub fn parse(v: &Value) -> Result<SignedEvent, ValidationError> {
+        let obj = v.as_object().ok_or_else(|| {
+            ValidationError::new(
+                "submission",
+                "must be a JSON object with event and signature",
+            )
+        })?;
+        for k in obj.keys() {
+            if k != "event" && k != "signature" {
+                return Err(ValidationError::new(
+                    k.clone(),
+                    "unknown field; a submission has only event and signature",
+                ));
+            }
+        }
+        let event_json = obj
+            .get("event")
+            .ok_or_else(|| ValidationError::new("event", "missing"))?
+            .clone();
+        let sig = obj
+            .get("signature")
+            .and_then(|s| s.as_str())
+            .ok_or_else(|| ValidationError::new("signature", "missing (base64 of 64 bytes)"))?;
+        let signature =
+            parse_signature(sig).map_err(|e| ValidationError::new("signature", e.to_string()))?;
+        let event = Event::parse(&event_json)?;
+        Ok(Self::assemble(event_json, event, signature))
+    }
+
+    fn assemble(event_json: Value, event: Event, signature: [u8; 64]) -> SignedEvent {
+        let canonical_event = canonicalize(&event_json);
+        let id = event_id(&canonical_event, &signature);
+        SignedEvent {
+            event_json,
+            event,
+            signature,
+            canonical_event,
+            id,
+        }
+    }
+
+    /// Signs a validated event.
+    pub fn sign(
+        event_json: Value,
+        key: &crate::keys::SecretKey,
+    ) -> Result<SignedEvent, ValidationError> {
+        let event = Event::parse(&event_json)?;
+        if event.key != key.public() {
+            return Err(ValidationError::new(
+                "key",
+                format!(
+                    "the event names key {} but is signed with {}",
+                    event.key,
+                    key.public()
+                ),
+            ));
+        }
+        let canonical = canonicalize(&event_json);
+        let signature = key.sign(EVENT_CONTEXT, &canonical);
+        Ok(Self::assemble(event_json, event, signature))
+    }
+
+    pub fn verify_signature(&self) -> Result<(), crate::keys::KeyError> {
+        self.event
+            .key
+            .verify(EVENT_CONTEXT, &self.canonical_event, &self.signature)
+    }
+
+    /// The submission JSON.
+    pub fn to_json(&self) -> Value {
+        serde_json::json!({"event": self.event_json, "signature": crate::encoding::b64(&self.signature)})
+    }
+}
+
+/// Event id: BLAKE3 of the canonical `{"event":<canonical event>,"signature":"<base64>"}`.
+pub fn event_id(canonical_event: &[u8], signature: &[u8; 64]) -> Digest {
+    let mut buf = Vec::with_capacity(canonical_event.len() + 120);
+    buf.extend_from_slice(b"{\"event\":");
+    buf.extend_from_slice(canonical_event);
+    buf.extend_from_slice(b",\"signature\":\"");
+    buf.extend_from_slice(crate::encoding::b64(signature).as_bytes());
+    buf.extend_from_slice(b"\"}");
+    content_hash(&buf)
+}

@@ -1,0 +1,758 @@
+//! The ledger: one log in one data directory. It admits signed events, sequences them,
+//! commits them durably in groups, signs checkpoints and receipts, and answers reads.
+//!
+//! Invariants: entries are only ever appended; an entry, its tree nodes, its index rows
+//! and the checkpoint covering it are written in one redb transaction, so after any crash
+//! the store holds a prefix of the acknowledged log and nothing else; a receipt is
+//! returned only after that transaction has committed with fsync.
+
+use crate::admission::{admit, AdmitError, EntryFacts, LogView, Refusal};
+use crate::checkpoint::{Checkpoint, LogKey};
+use crate::encoding::Digest;
+use crate::entry::{self, EntryView, MAX_ENTRY_BYTES};
+use crate::event::body::RegistrationAction;
+use crate::event::{Body, SignedEvent};
+use crate::hash::leaf_hash;
+use crate::keys::{verify_batch, PublicKey, SecretKey, SignatureCheck, EVENT_CONTEXT};
+use crate::merkle::{self, Frontier};
+use crate::private::PrivatePart;
+use crate::receipt::Receipt;
+use crate::registry::{ActorRecord, Registry};
+use crate::roles::EventType;
+use crate::store::*;
+use crate::time_format;
+use rayon::prelude::*;
+use redb::{Database, MultimapTable, ReadableTable, ReadableTableMetadata, Table};
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use time::OffsetDateTime;
+
+/// One event to append, with its private part if it has one.
+pub struct Submission {
+    pub signed: SignedEvent,
+    pub private: Option<PrivatePart>,
+}
+
+/// The outcome of a batch: a receipt or a refusal per submission, and the checkpoint
+/// that covers the batch.
+pub struct BatchOutcome {
+    pub results: Vec<Result<Receipt, Refusal>>,
+    pub checkpoint: Checkpoint,
+}
+
+/// Who the genesis entry registers.
+pub struct RegistrarSpec<'a> {
+    pub id: &'a str,
+    pub name: &'a str,
+    pub jurisdiction: &'a str,
+    pub key: &'a SecretKey,
+}
+
+struct State {
+    frontier: Frontier,
+    registry: Registry,
+    last_recorded: OffsetDateTime,
+}
+
+pub struct Ledger {
+    db: Database,
+    dir: PathBuf,
+    origin: String,
+    log_key: SecretKey,
+    state: Mutex<State>,
+}
+
+const DEFAULT_ORIGIN: &str = "suyuan.local/log";
+
+impl Ledger {
+    /// Creates a new log in `dir` with a fresh log key and its genesis entry.
+    pub fn init(
+        dir: &Path,
+        origin: Option<&str>,
+        registrar: RegistrarSpec<'_>,
+    ) -> Result<Ledger, crate::LedgerError> {
+        let origin = origin.unwrap_or(DEFAULT_ORIGIN);
+        if origin.is_empty() || origin.contains(char::is_whitespace) || origin.contains('+') {
+            return Err(crate::LedgerError::Usage(format!(
+                "origin {origin:?} must be non-empty, without spaces or '+'"
+            )));
+        }
+        std::fs::create_dir_all(dir).map_err(io_err(dir))?;
+        if dir.join(DB_FILE).exists() {
+            return Err(StoreError::AlreadyInitialized(dir.display().to_string()).into());
+        }
+        let log_key = SecretKey::generate();
+        let key_path = dir.join(LOG_KEY_FILE);
+        log_key.write_file(&key_path).map_err(io_err(&key_path))?;
+        let db = open_database(dir, true)?;
+        let txn = db.begin_write()?;
+        {
+            let mut meta = txn.open_table(META)?;
+            meta.insert("format_version", FORMAT_VERSION)?;
+            meta.insert("origin", origin.as_bytes())?;
+            meta.insert("log_public_key", log_key.public().to_string().as_bytes())?;
+            // Create every table so that readers never meet a missing one.
+            txn.open_table(ENTRIES)?;
+            txn.open_table(NODES)?;
+            txn.open_table(CHECKPOINTS)?;
+            txn.open_table(PRIVATE)?;
+            open_indexes(&txn)?;
+        }
+        txn.commit()?;
+        let ledger = Ledger::from_parts(db, dir, log_key)?;
+        let genesis = serde_json::json!({
+            "type": "registration",
+            "client_id": "genesis",
+            "actor": registrar.id,
+            "key": registrar.key.public().to_string(),
+            "time": time_format::rfc3339(time_format::now_ms()),
+            "body": {
+                "action": "genesis",
+                "subject": registrar.id,
+                "name": registrar.name,
+                "jurisdiction": registrar.jurisdiction,
+                "roles": ["registrar"],
+                "keys": [registrar.key.public().to_string()],
+            }
+        });
+        let signed = SignedEvent::sign(genesis, registrar.key)
+            .map_err(|e| crate::LedgerError::Usage(format!("genesis: {e}")))?;
+        let outcome = ledger.append_batch(vec![Submission {
+            signed,
+            private: None,
+        }])?;
+        if let Some(Err(refusal)) = outcome.results.into_iter().next() {
+            return Err(crate::LedgerError::Usage(format!(
+                "genesis refused: {refusal}"
+            )));
+        }
+        Ok(ledger)
+    }
+
+    /// Opens an existing log and checks its integrity before serving anything.
+    pub fn open(dir: &Path) -> Result<Ledger, crate::LedgerError> {
+        let db = open_database(dir, false)?;
+        let key_path = dir.join(LOG_KEY_FILE);
+        let log_key = SecretKey::read_file(&key_path)
+            .map_err(|e| StoreError::Corrupt(format!("log key: {e}")))?;
+        Ledger::from_parts(db, dir, log_key)
+    }
+
+    fn from_parts(
+        db: Database,
+        dir: &Path,
+        log_key: SecretKey,
+    ) -> Result<Ledger, crate::LedgerError> {
+        let txn = db.begin_read()?;
+        let meta = txn.open_table(META)?;
+        let get = |k: &str| -> Result<String, StoreError> {
+            let v = meta
+                .get(k)?
+                .ok_or_else(|| StoreError::Corrupt(format!("meta {k} missing")))?;
+            Ok(String::from_utf8_lossy(v.value()).into_owned())
+        };
+        if get("format_version")?.as_bytes() != FORMAT_VERSION {
+            return Err(StoreError::Corrupt("unknown store format version".into()).into());
+        }
+        let origin = get("origin")?;
+        if get("log_public_key")? != log_key.public().to_string() {
+            return Err(
+                StoreError::Corrupt("log.key does not match the log's public key".into()).into(),
+            );
+        }
+        let size = entry_count(&txn)?;
+        let nodes = TxNodes::new(&txn)?;
+        let frontier = Frontier::load(&nodes, size)?;
+        let mut last_recorded = OffsetDateTime::UNIX_EPOCH;
+        if size > 0 {
+            // Integrity: the last entry is the last leaf, and the latest checkpoint signs
+            // the current root.
+            let entries = txn.open_table(ENTRIES)?;
+            let last = entries
+                .get(size - 1)?
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {} missing", size - 1)))?;
+            let view = EntryView::parse(last.value())
+                .map_err(|e| StoreError::Corrupt(format!("entry {}: {e}", size - 1)))?;
+            if view.seq != size - 1
+                || view.leaf_hash() != merkle::NodeSource::node(&nodes, 0, size - 1)?
+            {
+                return Err(StoreError::Corrupt(format!(
+                    "entry {} does not match its leaf",
+                    size - 1
+                ))
+                .into());
+            }
+            last_recorded = time_format::parse(&view.recorded).unwrap_or(last_recorded);
+            let checkpoints = txn.open_table(CHECKPOINTS)?;
+            let (cp_size, note) = match checkpoints.last()? {
+                Some((k, v)) => (k.value(), v.value().to_string()),
+                None => return Err(StoreError::Corrupt("no checkpoint".into()).into()),
+            };
+            let log_pub = LogKey {
+                name: Some(origin.clone()),
+                key: log_key.public(),
+            };
+            let cp = Checkpoint::verify(&note, &log_pub)
+                .map_err(|e| StoreError::Corrupt(format!("latest checkpoint: {e}")))?;
+            if cp_size != size || cp.size != size || cp.root != frontier.root() {
+                return Err(StoreError::Corrupt(format!(
+                    "latest checkpoint (size {}) does not match the tree (size {size})",
+                    cp.size
+                ))
+                .into());
+            }
+        }
+        let mut registry = Registry::default();
+        for row in txn.open_table(ACTORS)?.iter()? {
+            let (_, v) = row?;
+            let record: ActorRecord = serde_json::from_slice(v.value())
+                .map_err(|e| StoreError::Corrupt(format!("actor record: {e}")))?;
+            registry.insert_record(record);
+        }
+        drop(meta);
+        Ok(Ledger {
+            db,
+            dir: dir.to_path_buf(),
+            origin,
+            log_key,
+            state: Mutex::new(State {
+                frontier,
+                registry,
+                last_recorded,
+            }),
+        })
+    }
+
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+    pub fn origin(&self) -> &str {
+        &self.origin
+    }
+    pub fn log_public_key(&self) -> PublicKey {
+        self.log_key.public()
+    }
+    /// The C2SP verifier key of this log.
+    pub fn verifier_key(&self) -> String {
+        LogKey::verifier_key(&self.origin, &self.log_key.public())
+    }
+    pub fn database(&self) -> &Database {
+        &self.db
+    }
+
+    /// Verifies signatures of many submissions on all cores, in batches.
+    fn verify_signatures(subs: &[Submission]) -> Vec<bool> {
+        const CHUNK: usize = 64;
+        subs.par_chunks(CHUNK)
+            .flat_map_iter(|chunk| {
+                let checks: Vec<SignatureCheck<'_>> = chunk
+                    .iter()
+                    .map(|s| SignatureCheck {
+                        key: &s.signed.event.key,
+                        message: &s.signed.canonical_event,
+                        signature: &s.signed.signature,
+                    })
+                    .collect();
+                let ok = verify_batch(EVENT_CONTEXT, &checks).is_ok();
+                let results: Vec<bool> = if ok {
+                    vec![true; chunk.len()]
+                } else {
+                    chunk
+                        .iter()
+                        .map(|s| s.signed.verify_signature().is_ok())
+                        .collect()
+                };
+                results.into_iter()
+            })
+            .collect()
+    }
+
+    /// Admits, sequences and durably commits a group of submissions in one transaction.
+    /// Refused submissions are reported and leave no trace; the others get receipts that
+    /// are returned only after the commit is on disk.
+    pub fn append_batch(&self, subs: Vec<Submission>) -> Result<BatchOutcome, StoreError> {
+        let sig_ok = Self::verify_signatures(&subs);
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let snapshot = (
+            state.frontier.clone(),
+            state.registry.clone(),
+            state.last_recorded,
+        );
+        let result = self.append_locked(&mut state, &subs, &sig_ok);
+        if result.is_err() {
+            (state.frontier, state.registry, state.last_recorded) = snapshot;
+        }
+        result
+    }
+
+    fn append_locked(
+        &self,
+        state: &mut State,
+        subs: &[Submission],
+        sig_ok: &[bool],
+    ) -> Result<BatchOutcome, StoreError> {
+        let recorded_at = time_format::now_ms().max(state.last_recorded);
+        let recorded = time_format::rfc3339(recorded_at);
+        let txn = self.db.begin_write()?;
+        let mut results = Vec::with_capacity(subs.len());
+        let appended_before = state.frontier.size();
+        let checkpoint;
+        {
+            let mut t = WriteTables::open(&txn)?;
+            for (sub, &sig_ok) in subs.iter().zip(sig_ok) {
+                match self.append_one(state, &mut t, sub, sig_ok, recorded_at, &recorded)? {
+                    Ok(receipt) => results.push(Ok(receipt)),
+                    Err(refusal) => results.push(Err(refusal)),
+                }
+            }
+            let size = state.frontier.size();
+            checkpoint = Checkpoint::sign(&self.origin, size, state.frontier.root(), &self.log_key);
+            if size != appended_before {
+                t.checkpoints.insert(size, checkpoint.note.as_str())?;
+            }
+        }
+        if state.frontier.size() != appended_before {
+            txn.commit()?;
+            state.last_recorded = recorded_at;
+        } else {
+            txn.abort()?;
+        }
+        Ok(BatchOutcome {
+            results,
+            checkpoint,
+        })
+    }
+
+    fn append_one(
+        &self,
+        state: &mut State,
+        t: &mut WriteTables<'_>,
+        sub: &Submission,
+        sig_ok: bool,
+        recorded_at: OffsetDateTime,
+        recorded: &str,
+    ) -> Result<Result<Receipt, Refusal>, StoreError> {
+        let signed = &sub.signed;
+        let event = &signed.event;
+        // Idempotent resubmission: the same signed event gets its first receipt back.
+        if let Some(seq) = t.by_event_id.get(signed.id.0)?.map(|v| v.value()) {
+            return Ok(Ok(self.receipt_for_stored(t, seq)?));
+        }
+        let client_key = format!("{}\n{}", event.actor.0, event.client_id);
+        if let Some(existing) = t.by_client_id.get(client_key.as_str())?.map(|v| v.value()) {
+            return Ok(Err(Refusal::ClientIdReused {
+                actor: event.actor.0.clone(),
+                client_id: event.client_id.clone(),
+                existing: format!("event {}", Digest(existing)),
+            }));
+        }
+        let seq = state.frontier.size();
+        // Key status before signature, so an unregistered signer hears that first.
+        let genesis =
+            matches!(&event.body, Body::Registration(r) if r.action == RegistrationAction::Genesis);
+        if !genesis {
+            if let Err(e) = state.registry.check_key(&event.actor.0, &event.key, seq) {
+                return Ok(Err(Refusal::Key(e)));
+            }
+        }
+        if !sig_ok {
+            return Ok(Err(Refusal::BadSignature {
+                key: event.key.to_string(),
+            }));
+        }
+        let chains = match admit(event, seq, recorded_at, &state.registry, &*t) {
+            Ok(chains) => chains,
+            Err(AdmitError::Refused(r)) => return Ok(Err(r)),
+            Err(AdmitError::View(e)) => return Err(e),
+        };
+        match (&event.private_digest, &sub.private) {
+            (Some(d), Some(p)) if p.digest() != *d => {
+                return Ok(Err(Refusal::Private(
+                    "does not match the event's private_digest".into(),
+                )))
+            }
+            (Some(_), None) => {
+                return Ok(Err(Refusal::Private(
+                    "the event has a private_digest but no private part was given".into(),
+                )))
+            }
+            (None, Some(_)) => {
+                return Ok(Err(Refusal::Private(
+                    "a private part was given but the event has no private_digest".into(),
+                )))
+            }
+            _ => {}
+        }
+        let mut prev = BTreeMap::new();
+        for key in &chains {
+            let head = t
+                .chain_heads
+                .get(key.as_str())?
+                .map(|v| parse_chain_head(v.value()).1);
+            prev.insert(key.clone(), head);
+        }
+        let bytes = entry::encode(
+            seq,
+            recorded,
+            &signed.id,
+            &prev,
+            &signed.event_json,
+            &signed.signature,
+        );
+        if bytes.len() > MAX_ENTRY_BYTES {
+            return Ok(Err(Refusal::TooLarge(bytes.len())));
+        }
+        // Everything is checked; from here on only storage can fail, and that aborts the
+        // whole transaction.
+        let entry_hash = entry::entry_hash(&bytes);
+        let leaf = leaf_hash(&bytes);
+        t.entries.insert(seq, bytes.as_slice())?;
+        let mut node_err = None;
+        state.frontier.push(leaf, |level, index, hash| {
+            if node_err.is_none() {
+                node_err = t.nodes.insert(node_key(level, index), hash.0).err();
+            }
+        });
+        if let Some(e) = node_err {
+            return Err(e.into());
+        }
+        t.by_event_id.insert(signed.id.0, seq)?;
+        t.by_entry_hash.insert(entry_hash.0, seq)?;
+        t.by_client_id.insert(client_key.as_str(), signed.id.0)?;
+        let head = chain_head_value(seq, &entry_hash);
+        for key in &chains {
+            t.by_chain.insert(key.as_str(), seq)?;
+            t.chain_heads.insert(key.as_str(), head.as_slice())?;
+        }
+        for (kind, number) in event.documents() {
+            let key = format!("{}:{number}", kind.as_str());
+            t.by_document.insert(key.as_str(), seq)?;
+            if t.documents.get(key.as_str())?.is_none() {
+                t.documents.insert(key.as_str(), seq)?;
+            }
+        }
+        t.by_actor.insert(event.actor.0.as_str(), seq)?;
+        t.by_type.insert(event.kind.as_str(), seq)?;
+        if let Some(p) = &sub.private {
+            t.private.insert(seq, p.canonical.as_slice())?;
+        }
+        if let Body::Registration(r) = &event.body {
+            let subject = state
+                .registry
+                .apply(r, seq)
+                .map_err(|e| StoreError::Corrupt(format!("registry: {e}")))?;
+            let record = state.registry.actor(&subject).expect("just applied");
+            let json = serde_json::to_vec(record).expect("record serializes");
+            t.actors.insert(subject.as_str(), json.as_slice())?;
+        }
+        Ok(Ok(Receipt::sign(
+            &self.log_key,
+            &self.origin,
+            seq,
+            recorded,
+            &signed.id,
+            &entry_hash,
+            &leaf,
+        )))
+    }
+
+    fn receipt_for_stored(&self, t: &WriteTables<'_>, seq: u64) -> Result<Receipt, StoreError> {
+        let bytes = t
+            .entries
+            .get(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        let view = EntryView::parse(bytes.value())
+            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        Ok(Receipt::sign(
+            &self.log_key,
+            &self.origin,
+            seq,
+            &view.recorded,
+            &view.event_id,
+            &view.hash(),
+            &view.leaf_hash(),
+        ))
+    }
+
+    /// The receipt for an entry already in the log (deterministic: the same every time).
+    pub fn receipt(&self, seq: u64) -> Result<Option<Receipt>, StoreError> {
+        let Some(bytes) = self.entry(seq)? else {
+            return Ok(None);
+        };
+        let view = EntryView::parse(&bytes)
+            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        Ok(Some(Receipt::sign(
+            &self.log_key,
+            &self.origin,
+            seq,
+            &view.recorded,
+            &view.event_id,
+            &view.hash(),
+            &view.leaf_hash(),
+        )))
+    }
+
+    // ---- reads ----
+
+    pub fn size(&self) -> u64 {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .frontier
+            .size()
+    }
+
+    pub fn registry(&self) -> Registry {
+        self.state
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .registry
+            .clone()
+    }
+
+    pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(ENTRIES)?;
+        Ok(t.get(seq)?.map(|v| v.value().to_vec()))
+    }
+
+    pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
+        let txn = self.db.begin_read()?;
+        Ok(txn
+            .open_table(BY_ENTRY_HASH)?
+            .get(hash.0)?
+            .map(|v| v.value()))
+    }
+
+    pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
+        let txn = self.db.begin_read()?;
+        Ok(txn.open_table(BY_EVENT_ID)?.get(id.0)?.map(|v| v.value()))
+    }
+
+    pub fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        let txn = self.db.begin_read()?;
+        Ok(txn
+            .open_table(PRIVATE)?
+            .get(seq)?
+            .map(|v| v.value().to_vec()))
+    }
+
+    /// The latest checkpoint.
+    pub fn latest_checkpoint(&self) -> Result<Checkpoint, StoreError> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(CHECKPOINTS)?;
+        let (_, note) = t
+            .last()?
+            .ok_or_else(|| StoreError::Corrupt("no checkpoint".into()))?;
+        self.parse_own_checkpoint(note.value())
+    }
+
+    fn parse_own_checkpoint(&self, note: &str) -> Result<Checkpoint, StoreError> {
+        let key = LogKey {
+            name: Some(self.origin.clone()),
+            key: self.log_key.public(),
+        };
+        Checkpoint::verify(note, &key).map_err(|e| StoreError::Corrupt(format!("checkpoint: {e}")))
+    }
+
+    /// All stored checkpoints, oldest first.
+    pub fn checkpoints(&self) -> Result<Vec<String>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let t = txn.open_table(CHECKPOINTS)?;
+        let mut out = Vec::new();
+        for row in t.iter()? {
+            out.push(row?.1.value().to_string());
+        }
+        Ok(out)
+    }
+
+    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let nodes = TxNodes::new(&txn)?;
+        if seq >= size || size > entry_count(&txn)? {
+            return Err(StoreError::Corrupt(format!(
+                "no leaf {seq} in a tree of size {size}"
+            )));
+        }
+        merkle::inclusion_proof(&nodes, seq, size)
+    }
+
+    pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {
+        let txn = self.db.begin_read()?;
+        let nodes = TxNodes::new(&txn)?;
+        if first > second || second > entry_count(&txn)? {
+            return Err(StoreError::Corrupt(format!(
+                "no consistency proof from {first} to {second}"
+            )));
+        }
+        merkle::consistency_proof(&nodes, first, second)
+    }
+
+    /// A read transaction, for callers that need many reads from one snapshot.
+    pub fn read(&self) -> Result<crate::reader::Reader, StoreError> {
+        crate::reader::Reader::new(self.db.begin_read()?)
+    }
+
+    /// Drops and rebuilds every derived index (and the registry) from the entries.
+    pub fn rebuild_indexes(&self) -> Result<u64, crate::LedgerError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let txn = self.db.begin_write()?;
+        for def in [BY_EVENT_ID, BY_ENTRY_HASH] {
+            txn.delete_table(def)?;
+        }
+        for def in [BY_CLIENT_ID] {
+            txn.delete_table(def)?;
+        }
+        for def in [CHAIN_HEADS, ACTORS] {
+            txn.delete_table(def)?;
+        }
+        txn.delete_table(DOCUMENTS)?;
+        for def in [BY_CHAIN, BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
+            txn.delete_multimap_table(def)?;
+        }
+        let mut registry = Registry::default();
+        let count;
+        {
+            let mut t = WriteTables::open(&txn)?;
+            count = t.entries.len()?;
+            for row in t.entries.iter()? {
+                let (k, v) = row?;
+                let seq = k.value();
+                let bytes = v.value();
+                let view = EntryView::parse(bytes)
+                    .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                let event = crate::event::Event::parse(&view.event_json())
+                    .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                let hash = view.hash();
+                t.by_event_id.insert(view.event_id.0, seq)?;
+                t.by_entry_hash.insert(hash.0, seq)?;
+                t.by_client_id.insert(
+                    format!("{}\n{}", event.actor.0, event.client_id).as_str(),
+                    view.event_id.0,
+                )?;
+                let head = chain_head_value(seq, &hash);
+                for key in view.prev.keys() {
+                    t.by_chain.insert(key.as_str(), seq)?;
+                    t.chain_heads.insert(key.as_str(), head.as_slice())?;
+                }
+                for (kind, number) in event.documents() {
+                    let key = format!("{}:{number}", kind.as_str());
+                    t.by_document.insert(key.as_str(), seq)?;
+                    if t.documents.get(key.as_str())?.is_none() {
+                        t.documents.insert(key.as_str(), seq)?;
+                    }
+                }
+                t.by_actor.insert(event.actor.0.as_str(), seq)?;
+                t.by_type.insert(event.kind.as_str(), seq)?;
+                if let Body::Registration(r) = &event.body {
+                    registry
+                        .apply(r, seq)
+                        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                }
+            }
+            for record in registry.actors() {
+                t.actors.insert(
+                    record.id.as_str(),
+                    serde_json::to_vec(record).expect("serializes").as_slice(),
+                )?;
+            }
+        }
+        txn.commit().map_err(StoreError::from)?;
+        state.registry = registry;
+        Ok(count)
+    }
+}
+
+/// Every table the append path writes, opened once per transaction.
+struct WriteTables<'t> {
+    entries: Table<'t, u64, &'static [u8]>,
+    nodes: Table<'t, u64, [u8; 32]>,
+    checkpoints: Table<'t, u64, &'static str>,
+    private: Table<'t, u64, &'static [u8]>,
+    by_event_id: Table<'t, [u8; 32], u64>,
+    by_entry_hash: Table<'t, [u8; 32], u64>,
+    by_client_id: Table<'t, &'static str, [u8; 32]>,
+    by_chain: MultimapTable<'t, &'static str, u64>,
+    chain_heads: Table<'t, &'static str, &'static [u8]>,
+    by_document: MultimapTable<'t, &'static str, u64>,
+    documents: Table<'t, &'static str, u64>,
+    by_actor: MultimapTable<'t, &'static str, u64>,
+    by_type: MultimapTable<'t, &'static str, u64>,
+    actors: Table<'t, &'static str, &'static [u8]>,
+}
+
+fn open_indexes(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(BY_EVENT_ID)?;
+    txn.open_table(BY_ENTRY_HASH)?;
+    txn.open_table(BY_CLIENT_ID)?;
+    txn.open_multimap_table(BY_CHAIN)?;
+    txn.open_table(CHAIN_HEADS)?;
+    txn.open_multimap_table(BY_DOCUMENT)?;
+    txn.open_table(DOCUMENTS)?;
+    txn.open_multimap_table(BY_ACTOR)?;
+    txn.open_multimap_table(BY_TYPE)?;
+    txn.open_table(ACTORS)?;
+    Ok(())
+}
+
+impl<'t> WriteTables<'t> {
+    fn open(txn: &'t redb::WriteTransaction) -> Result<Self, StoreError> {
+        Ok(WriteTables {
+            entries: txn.open_table(ENTRIES)?,
+            nodes: txn.open_table(NODES)?,
+            checkpoints: txn.open_table(CHECKPOINTS)?,
+            private: txn.open_table(PRIVATE)?,
+            by_event_id: txn.open_table(BY_EVENT_ID)?,
+            by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
+            by_client_id: txn.open_table(BY_CLIENT_ID)?,
+            by_chain: txn.open_multimap_table(BY_CHAIN)?,
+            chain_heads: txn.open_table(CHAIN_HEADS)?,
+            by_document: txn.open_multimap_table(BY_DOCUMENT)?,
+            documents: txn.open_table(DOCUMENTS)?,
+            by_actor: txn.open_multimap_table(BY_ACTOR)?,
+            by_type: txn.open_multimap_table(BY_TYPE)?,
+            actors: txn.open_table(ACTORS)?,
+        })
+    }
+}
+
+/// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
+pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Head {
+        #[serde(rename = "type")]
+        kind: EventType,
+        actor: String,
+    }
+    let view =
+        EntryView::parse(bytes).map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+    let head: Head = serde_json::from_slice(view.event_bytes)
+        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+    Ok(EntryFacts {
+        seq,
+        kind: head.kind,
+        actor: head.actor,
+        chain_keys: view.prev.keys().cloned().collect(),
+    })
+}
+
+impl LogView for WriteTables<'_> {
+    type Error = StoreError;
+    fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, StoreError> {
+        let Some(seq) = self.by_entry_hash.get(hash.0)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let bytes = self
+            .entries
+            .get(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        entry_facts(seq, bytes.value()).map(Some)
+    }
+    fn document_exists(&self, key: &str) -> Result<bool, StoreError> {
+        Ok(self.documents.get(key)?.is_some())
+    }
+    fn item_exists(&self, item: &str) -> Result<bool, StoreError> {
+        Ok(self.chain_heads.get(item)?.is_some())
+    }
+}

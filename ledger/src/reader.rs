@@ -1,0 +1,149 @@
+//! Consistent reads from one snapshot of the store (a redb read transaction): entries,
+//! index lookups and proofs that all agree with each other.
+
+use crate::encoding::Digest;
+use crate::merkle;
+use crate::store::*;
+use redb::{
+    ReadOnlyMultimapTable, ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata,
+};
+
+pub struct Reader {
+    entries: ReadOnlyTable<u64, &'static [u8]>,
+    nodes: TxNodes,
+    checkpoints: ReadOnlyTable<u64, &'static str>,
+    by_chain: ReadOnlyMultimapTable<&'static str, u64>,
+    by_document: ReadOnlyMultimapTable<&'static str, u64>,
+    by_type: ReadOnlyMultimapTable<&'static str, u64>,
+    by_actor: ReadOnlyMultimapTable<&'static str, u64>,
+    by_entry_hash: ReadOnlyTable<[u8; 32], u64>,
+    size: u64,
+}
+
+impl Reader {
+    pub fn new(txn: ReadTransaction) -> Result<Reader, StoreError> {
+        // redb's read-only tables keep the snapshot alive on their own.
+        let nodes = TxNodes::new(&txn)?;
+        let entries = txn.open_table(ENTRIES)?;
+        Ok(Reader {
+            size: entries.len()?,
+            entries,
+            nodes,
+            checkpoints: txn.open_table(CHECKPOINTS)?,
+            by_chain: txn.open_multimap_table(BY_CHAIN)?,
+            by_document: txn.open_multimap_table(BY_DOCUMENT)?,
+            by_type: txn.open_multimap_table(BY_TYPE)?,
+            by_actor: txn.open_multimap_table(BY_ACTOR)?,
+            by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
+        })
+    }
+
+    /// Number of entries in this snapshot.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.entries.get(seq)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Visits every entry in order.
+    pub fn for_each_entry(
+        &self,
+        mut f: impl FnMut(u64, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for row in self.entries.iter()? {
+            let (k, v) = row?;
+            f(k.value(), v.value())?;
+        }
+        Ok(())
+    }
+
+    pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
+        Ok(self.by_entry_hash.get(hash.0)?.map(|v| v.value()))
+    }
+
+    fn multimap(
+        table: &ReadOnlyMultimapTable<&'static str, u64>,
+        key: &str,
+    ) -> Result<Vec<u64>, StoreError> {
+        let mut out = Vec::new();
+        for v in table.get(key)? {
+            out.push(v?.value());
+        }
+        Ok(out)
+    }
+
+    /// Seqs of the entries in a chain (item path or `actor:ID`), oldest first.
+    pub fn chain(&self, key: &str) -> Result<Vec<u64>, StoreError> {
+        Self::multimap(&self.by_chain, key)
+    }
+    /// Seqs of the entries naming a document (`order:NO`, `payment:NO`, …).
+    pub fn document(&self, key: &str) -> Result<Vec<u64>, StoreError> {
+        Self::multimap(&self.by_document, key)
+    }
+    pub fn by_type(&self, kind: &str) -> Result<Vec<u64>, StoreError> {
+        Self::multimap(&self.by_type, kind)
+    }
+    pub fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StoreError> {
+        Self::multimap(&self.by_actor, actor)
+    }
+
+    /// The latest checkpoint note and its size.
+    pub fn latest_checkpoint_note(&self) -> Result<(u64, String), StoreError> {
+        let (k, v) = self
+            .checkpoints
+            .last()?
+            .ok_or_else(|| StoreError::Corrupt("no checkpoint".into()))?;
+        Ok((k.value(), v.value().to_string()))
+    }
+
+    pub fn checkpoint_notes(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.checkpoints.iter()? {
+            out.push(row?.1.value().to_string());
+        }
+        Ok(out)
+    }
+
+    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StoreError> {
+        if seq >= size || size > self.size {
+            return Err(StoreError::Corrupt(format!(
+                "no leaf {seq} in a tree of size {size}"
+            )));
+        }
+        merkle::inclusion_proof(&self.nodes, seq, size)
+    }
+
+    pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {
+        if first > second || second > self.size {
+            return Err(StoreError::Corrupt(format!(
+                "no consistency proof from {first} to {second}"
+            )));
+        }
+        merkle::consistency_proof(&self.nodes, first, second)
+    }
+
+    pub fn root(&self, size: u64) -> Result<Digest, StoreError> {
+        merkle::root(&self.nodes, size)
+    }
+
+    /// Every stored node, for audits: (level, index, hash).
+    pub fn for_each_node(
+        &self,
+        mut f: impl FnMut(u8, u64, Digest) -> bool,
+    ) -> Result<(), StoreError> {
+        for row in self.nodes.table.iter()? {
+            let (k, v) = row?;
+            let key = k.value();
+            if !f((key >> 58) as u8, key & ((1 << 58) - 1), Digest(v.value())) {
+                break;
+            }
+        }
+        Ok(())
+    }
+
+    pub fn node_count(&self) -> Result<u64, StoreError> {
+        Ok(self.nodes.table.len()?)
+    }
+}

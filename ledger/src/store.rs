@@ -1,0 +1,160 @@
+//! The embedded store: one redb database file in the data directory.
+//!
+//! Source of truth: `entries` (seq → entry bytes, verbatim), `nodes` (complete Merkle
+//! subtree hashes), `checkpoints` (tree size → signed note), `private` (seq → private
+//! part) and `meta`. Everything else is an index derived from the entries and can be
+//! rebuilt (`Store::rebuild_indexes`). Every write is one redb transaction committed
+//! with `Durability::Immediate`: it returns only once fsync'd.
+
+use crate::encoding::Digest;
+use crate::merkle::NodeSource;
+use redb::{
+    Database, MultimapTableDefinition, ReadTransaction, ReadableTable, ReadableTableMetadata,
+    TableDefinition,
+};
+use std::path::{Path, PathBuf};
+
+pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
+pub const ENTRIES: TableDefinition<u64, &[u8]> = TableDefinition::new("entries");
+/// Key: level in the top 6 bits, index below (see [`node_key`]).
+pub const NODES: TableDefinition<u64, [u8; 32]> = TableDefinition::new("nodes");
+pub const CHECKPOINTS: TableDefinition<u64, &str> = TableDefinition::new("checkpoints");
+pub const PRIVATE: TableDefinition<u64, &[u8]> = TableDefinition::new("private");
+
+// Derived indexes.
+pub const BY_EVENT_ID: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_event_id");
+pub const BY_ENTRY_HASH: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_entry_hash");
+/// `actor \n client_id` → event id.
+pub const BY_CLIENT_ID: TableDefinition<&str, [u8; 32]> = TableDefinition::new("by_client_id");
+/// Chain key (item path or `actor:ID`) → seqs.
+pub const BY_CHAIN: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new("by_chain");
+/// Chain key → 8-byte big-endian seq ‖ 32-byte entry hash of its latest entry.
+pub const CHAIN_HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("chain_heads");
+/// `kind:number` (order, payment, waybill, declaration) → seqs that name it.
+pub const BY_DOCUMENT: MultimapTableDefinition<&str, u64> =
+    MultimapTableDefinition::new("by_document");
+/// `kind:number` → seq of the entry that first recorded it.
+pub const DOCUMENTS: TableDefinition<&str, u64> = TableDefinition::new("documents");
+pub const BY_ACTOR: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new("by_actor");
+pub const BY_TYPE: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new("by_type");
+/// Actor id → JSON of its registry record (roles, keys and their validity).
+pub const ACTORS: TableDefinition<&str, &[u8]> = TableDefinition::new("actors");
+
+pub const DB_FILE: &str = "suyuan.redb";
+pub const LOG_KEY_FILE: &str = "log.key";
+pub const FORMAT_VERSION: &[u8] = b"1";
+
+/// Packs a node's position: level (0 = leaves) in the top 6 bits, index below.
+pub fn node_key(level: u8, index: u64) -> u64 {
+    debug_assert!(index < 1 << 58);
+    ((level as u64) << 58) | index
+}
+
+/// Why the store could not be opened or used.
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("storage: {0}")]
+    Db(#[from] redb::Error),
+    #[error("I/O on {path}: {source}")]
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
+    #[error("{0} is not a Suyuan data directory (run `suyuan init --data {0}` first)")]
+    NotInitialized(String),
+    #[error("{0} already holds a log")]
+    AlreadyInitialized(String),
+    #[error("store failed its integrity check: {0}")]
+    Corrupt(String),
+}
+
+macro_rules! from_redb {
+    ($($t:ty),*) => {$(impl From<$t> for StoreError {
+        fn from(e: $t) -> Self { StoreError::Db(e.into()) }
+    })*};
+}
+from_redb!(
+    redb::DatabaseError,
+    redb::TransactionError,
+    redb::TableError,
+    redb::StorageError,
+    redb::CommitError
+);
+
+pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
+    move |source| StoreError::Io {
+        path: path.to_path_buf(),
+        source,
+    }
+}
+
+/// Opens (or creates) the database file of a data directory.
+pub fn open_database(dir: &Path, create: bool) -> Result<Database, StoreError> {
+    let path = dir.join(DB_FILE);
+    if !create && !path.exists() {
+        return Err(StoreError::NotInitialized(dir.display().to_string()));
+    }
+    Ok(if create {
+        Database::create(&path)?
+    } else {
+        Database::open(&path)?
+    })
+}
+
+/// Reads nodes through a read transaction: proofs cost O(log n) B-tree lookups.
+pub struct TxNodes {
+    pub table: redb::ReadOnlyTable<u64, [u8; 32]>,
+}
+
+impl TxNodes {
+    pub fn new(txn: &ReadTransaction) -> Result<Self, StoreError> {
+        Ok(TxNodes {
+            table: txn.open_table(NODES)?,
+        })
+    }
+}
+
+impl NodeSource for TxNodes {
+    type Error = StoreError;
+    fn node(&self, level: u8, index: u64) -> Result<Digest, StoreError> {
+        match self.table.get(node_key(level, index))? {
+            Some(v) => Ok(Digest(v.value())),
+            None => Err(StoreError::Corrupt(format!(
+                "tree node level {level} index {index} missing"
+            ))),
+        }
+    }
+}
+
+/// Nodes read from a table open in a write transaction (sees this transaction's writes).
+pub struct WriteNodes<'a, 't>(pub &'a redb::Table<'t, u64, [u8; 32]>);
+
+impl NodeSource for WriteNodes<'_, '_> {
+    type Error = StoreError;
+    fn node(&self, level: u8, index: u64) -> Result<Digest, StoreError> {
+        match self.0.get(node_key(level, index))? {
+            Some(v) => Ok(Digest(v.value())),
+            None => Err(StoreError::Corrupt(format!(
+                "tree node level {level} index {index} missing"
+            ))),
+        }
+    }
+}
+
+/// Number of entries stored.
+pub fn entry_count(txn: &ReadTransaction) -> Result<u64, StoreError> {
+    Ok(txn.open_table(ENTRIES)?.len()?)
+}
+
+/// Encodes a chain head value.
+pub fn chain_head_value(seq: u64, hash: &Digest) -> [u8; 40] {
+    let mut v = [0u8; 40];
+    v[..8].copy_from_slice(&seq.to_be_bytes());
+    v[8..].copy_from_slice(&hash.0);
+    v
+}
+
+pub fn parse_chain_head(v: &[u8]) -> (u64, Digest) {
+    let seq = u64::from_be_bytes(v[..8].try_into().expect("8 bytes"));
+    (seq, Digest(v[8..40].try_into().expect("32 bytes")))
+}
