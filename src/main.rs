@@ -1,1 +1,158 @@
-fn main() {}
+//! `suyuan`: the command-line face of the Suyuan ledger.
+
+mod commands;
+mod progress;
+mod scenario;
+
+use clap::{Parser, Subcommand};
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+#[derive(Parser)]
+#[command(
+    name = "suyuan",
+    version,
+    about = "Suyuan (溯源): a signed, Merkle-committed product-traceability ledger"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Generate an ed25519 key file; prints the public key.
+    Keygen {
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Create a new log in DIR; prints the log public key.
+    Init {
+        #[arg(long)]
+        data: PathBuf,
+        /// Log origin (checkpoint first line and signed-note key name).
+        #[arg(long)]
+        origin: Option<String>,
+        /// Key file of the registrar named by the genesis entry (default: a new DIR/registrar.key).
+        #[arg(long)]
+        registrar_key: Option<PathBuf>,
+        #[arg(long, default_value = "registrar")]
+        registrar_id: String,
+        #[arg(long, default_value = "Suyuan registrar")]
+        registrar_name: String,
+        #[arg(long, default_value = "CN")]
+        jurisdiction: String,
+    },
+    /// Load a scenario (fixtures/scenario by default) into DIR, creating the log if needed.
+    Seed {
+        #[arg(long)]
+        data: PathBuf,
+        scenario: Option<PathBuf>,
+    },
+    /// Sign event files with KEYFILE and append them; prints one receipt per event.
+    Submit {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        key: PathBuf,
+        #[arg(required = true)]
+        events: Vec<PathBuf>,
+    },
+    /// Print an item's history, oldest first.
+    History {
+        #[arg(long)]
+        data: PathBuf,
+        /// Digital Link path, e.g. 01/04712345678903/10/LOT1/21/0001
+        item: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Export the whole log (JSON Lines), or one item's evidence bundle with --item.
+    Export {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long)]
+        item: Option<String>,
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// Audit a data directory, an export or an evidence bundle. Exit 0: all checks pass;
+    /// 1: something failed (named); 2: usage or I/O error.
+    Verify {
+        #[arg(long, conflicts_with_all = ["export", "bundle"])]
+        data: Option<PathBuf>,
+        #[arg(long, conflicts_with = "bundle")]
+        export: Option<PathBuf>,
+        #[arg(long)]
+        bundle: Option<PathBuf>,
+        /// The log's public key: `ed25519:<base64>` or a C2SP verifier key.
+        #[arg(long)]
+        log_key: Option<String>,
+    },
+    /// Benchmarks.
+    Bench {
+        #[command(subcommand)]
+        what: BenchCommand,
+    },
+}
+
+#[derive(Subcommand)]
+enum BenchCommand {
+    /// Group-commit ingest and full audit of N fixture-shaped events.
+    Ingest {
+        #[arg(long, default_value_t = 200_000)]
+        events: usize,
+        /// Where to build the store (default: a temporary directory).
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = Cli::parse();
+    let result = match cli.command {
+        Command::Keygen { out } => commands::keygen::run(&out),
+        Command::Init {
+            data,
+            origin,
+            registrar_key,
+            registrar_id,
+            registrar_name,
+            jurisdiction,
+        } => commands::init::run(
+            &data,
+            origin.as_deref(),
+            registrar_key.as_deref(),
+            &registrar_id,
+            &registrar_name,
+            &jurisdiction,
+        ),
+        Command::Seed { data, scenario } => commands::seed::run(&data, scenario.as_deref()),
+        Command::Submit { data, key, events } => commands::submit::run(&data, &key, &events),
+        Command::History { data, item, json } => commands::history::run(&data, &item, json),
+        Command::Export { data, item, out } => commands::export::run(&data, item.as_deref(), &out),
+        Command::Verify {
+            data,
+            export,
+            bundle,
+            log_key,
+        } => {
+            return commands::verify::run(
+                data.as_deref(),
+                export.as_deref(),
+                bundle.as_deref(),
+                log_key.as_deref(),
+            )
+        }
+        Command::Bench {
+            what: BenchCommand::Ingest { events, dir },
+        } => commands::bench::ingest(events, dir.as_deref()),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}

@@ -10,10 +10,8 @@
 use crate::encoding::{b64, Digest};
 use crate::event::event_id;
 use crate::hash::{content_hash, leaf_hash};
-use crate::jcs::{canonicalize, is_canonical};
+use crate::jcs::canonicalize;
 use crate::keys::parse_signature;
-use serde::Deserialize;
-use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 
@@ -69,26 +67,8 @@ pub enum EntryError {
     BadSignature,
 }
 
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct EntryWire<'a> {
-    seq: u64,
-    recorded: String,
-    event_id: String,
-    prev: BTreeMap<String, Option<String>>,
-    #[serde(borrow)]
-    signed: &'a RawValue,
-}
-
-#[derive(Deserialize)]
-#[serde(deny_unknown_fields)]
-struct SignedWire<'a> {
-    #[serde(borrow)]
-    event: &'a RawValue,
-    signature: String,
-}
-
-/// A parsed view of entry bytes, borrowing the canonical event bytes from them.
+/// A parsed entry. The canonical event bytes are recovered by canonicalizing the
+/// `signed.event` member, which for canonical entry bytes is exactly their substring.
 #[derive(Debug)]
 pub struct EntryView<'a> {
     pub seq: u64,
@@ -96,7 +76,9 @@ pub struct EntryView<'a> {
     pub event_id: Digest,
     pub prev: BTreeMap<String, Option<Digest>>,
     /// The canonical event bytes, exactly as signed.
-    pub event_bytes: &'a [u8],
+    pub event_bytes: Vec<u8>,
+    /// The event as parsed JSON.
+    pub event: Value,
     pub signature: [u8; 64],
     pub bytes: &'a [u8],
 }
@@ -108,36 +90,77 @@ impl<'a> EntryView<'a> {
         if bytes.len() > MAX_ENTRY_BYTES {
             return Err(EntryError::TooLarge(bytes.len()));
         }
-        let wire: EntryWire<'a> =
+        let mut value: Value =
             serde_json::from_slice(bytes).map_err(|e| EntryError::Shape(e.to_string()))?;
-        if !is_canonical(bytes) {
+        if canonicalize(&value) != bytes {
             return Err(EntryError::NotCanonical);
         }
-        let signed: SignedWire<'a> = serde_json::from_str(wire.signed.get())
-            .map_err(|e| EntryError::Shape(format!("signed: {e}")))?;
-        let signature = parse_signature(&signed.signature).map_err(|_| EntryError::BadSignature)?;
-        let event_bytes = signed.event.get().as_bytes();
-        let id = event_id(event_bytes, &signature);
-        if Digest::from_hex(&wire.event_id) != Some(id) || wire.event_id != id.to_hex() {
+        let shape = |why: &str| EntryError::Shape(why.to_string());
+        let obj = value
+            .as_object_mut()
+            .ok_or_else(|| shape("not an object"))?;
+        if obj.len() != 5 {
+            return Err(shape(
+                "an entry has exactly event_id, prev, recorded, seq and signed",
+            ));
+        }
+        let seq = obj
+            .get("seq")
+            .and_then(Value::as_u64)
+            .ok_or_else(|| shape("seq is not a number"))?;
+        let recorded = obj
+            .get("recorded")
+            .and_then(Value::as_str)
+            .ok_or_else(|| shape("recorded is not a string"))?
+            .to_string();
+        let event_id_text = obj
+            .get("event_id")
+            .and_then(Value::as_str)
+            .ok_or_else(|| shape("event_id is not a string"))?
+            .to_string();
+        let mut prev = BTreeMap::new();
+        for (k, v) in obj
+            .get("prev")
+            .and_then(Value::as_object)
+            .ok_or_else(|| shape("prev is not an object"))?
+        {
+            let d = match v {
+                Value::Null => None,
+                Value::String(h) => match Digest::from_hex(h) {
+                    Some(d) if d.to_hex() == *h => Some(d),
+                    _ => return Err(EntryError::BadPrev(k.clone())),
+                },
+                _ => return Err(EntryError::BadPrev(k.clone())),
+            };
+            prev.insert(k.clone(), d);
+        }
+        let signed = obj
+            .get_mut("signed")
+            .and_then(Value::as_object_mut)
+            .ok_or_else(|| shape("signed is not an object"))?;
+        if signed.len() != 2 {
+            return Err(shape("signed has exactly event and signature"));
+        }
+        let signature = signed
+            .get("signature")
+            .and_then(Value::as_str)
+            .ok_or(EntryError::BadSignature)
+            .and_then(|s| parse_signature(s).map_err(|_| EntryError::BadSignature))?;
+        let event = signed
+            .remove("event")
+            .ok_or_else(|| shape("signed.event missing"))?;
+        let event_bytes = canonicalize(&event);
+        let id = event_id(&event_bytes, &signature);
+        if event_id_text != id.to_hex() {
             return Err(EntryError::EventIdMismatch);
         }
-        let mut prev = BTreeMap::new();
-        for (k, v) in wire.prev {
-            let d = match v {
-                None => None,
-                Some(h) => match Digest::from_hex(&h) {
-                    Some(d) if d.to_hex() == h => Some(d),
-                    _ => return Err(EntryError::BadPrev(k)),
-                },
-            };
-            prev.insert(k, d);
-        }
         Ok(EntryView {
-            seq: wire.seq,
-            recorded: wire.recorded,
+            seq,
+            recorded,
             event_id: id,
             prev,
             event_bytes,
+            event,
             signature,
             bytes,
         })
@@ -150,6 +173,6 @@ impl<'a> EntryView<'a> {
         leaf_hash(self.bytes)
     }
     pub fn event_json(&self) -> Value {
-        serde_json::from_slice(self.event_bytes).expect("validated JSON")
+        self.event.clone()
     }
 }

@@ -622,7 +622,7 @@ impl Ledger {
                 let bytes = v.value();
                 let view = EntryView::parse(bytes)
                     .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                let event = crate::event::Event::parse(&view.event_json())
+                let event = crate::event::Event::parse(&view.event)
                     .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                 let hash = view.hash();
                 t.by_event_id.insert(view.event_id.0, seq)?;
@@ -727,7 +727,7 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
     }
     let view =
         EntryView::parse(bytes).map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-    let head: Head = serde_json::from_slice(view.event_bytes)
+    let head: Head = serde_json::from_slice(&view.event_bytes)
         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
     Ok(EntryFacts {
         seq,

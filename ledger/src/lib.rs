@@ -12,12 +12,16 @@
 //! * No HTTP, no async runtime: the crate is synchronous and usable from any caller.
 
 pub mod admission;
+pub mod audit;
+pub mod bundle;
 pub mod checkpoint;
 pub mod encoding;
 pub mod entry;
 pub mod event;
+pub mod export;
 pub mod gs1;
 pub mod hash;
+pub mod history;
 pub mod jcs;
 pub mod keys;
 pub mod ledger;

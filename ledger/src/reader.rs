@@ -17,6 +17,8 @@ pub struct Reader {
     by_type: ReadOnlyMultimapTable<&'static str, u64>,
     by_actor: ReadOnlyMultimapTable<&'static str, u64>,
     by_entry_hash: ReadOnlyTable<[u8; 32], u64>,
+    private: ReadOnlyTable<u64, &'static [u8]>,
+    meta: ReadOnlyTable<&'static str, &'static [u8]>,
     size: u64,
 }
 
@@ -35,6 +37,8 @@ impl Reader {
             by_type: txn.open_multimap_table(BY_TYPE)?,
             by_actor: txn.open_multimap_table(BY_ACTOR)?,
             by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
+            private: txn.open_table(PRIVATE)?,
+            meta: txn.open_table(META)?,
         })
     }
 
@@ -57,6 +61,19 @@ impl Reader {
             f(k.value(), v.value())?;
         }
         Ok(())
+    }
+
+    /// The private part stored beside entry `seq`, if it has one.
+    pub fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.private.get(seq)?.map(|v| v.value().to_vec()))
+    }
+
+    /// A metadata value (`origin`, `log_public_key`, `format_version`).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(key)?
+            .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
     }
 
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {

@@ -1,0 +1,349 @@
+//! An item's story: every entry that concerns it, oldest first.
+//!
+//! Besides the item's own chain this follows what reached it indirectly: the lot it
+//! belongs to (production, tests, acceptance, recall), the parcels and pallets it was
+//! packed into while it was inside them (events on the container between the packing and
+//! the unpacking), and the documents of its orders (payment, clearance, waybill steps).
+
+use crate::entry::EntryView;
+use crate::gs1::Item;
+use crate::reader::Reader;
+use crate::store::StoreError;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How an entry reached an item's history.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Via {
+    Item,
+    Lot(String),
+    Container(String),
+    Order(String),
+}
+
+impl Via {
+    pub fn describe(&self) -> String {
+        match self {
+            Via::Item => "item".into(),
+            Via::Lot(l) => format!("lot {l}"),
+            Via::Container(c) => format!("container {c}"),
+            Via::Order(o) => format!("order {o}"),
+        }
+    }
+}
+
+pub struct HistoryEntry {
+    pub seq: u64,
+    pub bytes: Vec<u8>,
+    pub via: Via,
+    /// Seqs of corrections that declare this entry in error.
+    pub corrected_by: Vec<u64>,
+}
+
+pub struct History {
+    pub item: String,
+    pub entries: Vec<HistoryEntry>,
+    /// Chains (item, lot, containers) whose complete entry lists are part of the story.
+    pub chains: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum HistoryError {
+    #[error("{0}")]
+    BadItem(#[from] crate::gs1::Gs1Error),
+    #[error("item {0} is not in the log")]
+    Unknown(String),
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+fn parse(seq: u64, bytes: &[u8]) -> Result<EntryView<'_>, StoreError> {
+    EntryView::parse(bytes).map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))
+}
+
+/// Builds the history of `item` (a Digital Link path) from one snapshot.
+pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
+    let item = Item::parse(item)?.to_string();
+    let own = reader.chain(&item)?;
+    if own.is_empty() {
+        return Err(HistoryError::Unknown(item));
+    }
+    let mut picked: BTreeMap<u64, Via> = BTreeMap::new();
+    let mut chains = vec![item.clone()];
+    for &seq in &own {
+        picked.insert(seq, Via::Item);
+    }
+    if let Some(lot) = Item::parse(&item)?.lot_item() {
+        let lot = lot.to_string();
+        for seq in reader.chain(&lot)? {
+            picked.entry(seq).or_insert(Via::Lot(lot.clone()));
+        }
+        chains.push(lot);
+    }
+    // Containers: follow packing into parcels and pallets, recursively, within the window
+    // between packing and unpacking.
+    let mut stack = vec![(item.clone(), 0u64, u64::MAX)];
+    let mut visited = BTreeSet::new();
+    while let Some((unit, from, to)) = stack.pop() {
+        if !visited.insert((unit.clone(), from)) {
+            continue;
+        }
+        for seq in reader.chain(&unit)? {
+            if seq < from || seq > to {
+                continue;
+            }
+            let bytes = reader
+                .entry(seq)?
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+            let view = parse(seq, &bytes)?;
+            let ev = &view.event;
+            if ev["type"] != "logistics" || ev["body"]["status"] != "packed" {
+                continue;
+            }
+            let Some(parent) = ev["what"]["parent"].as_str() else {
+                continue;
+            };
+            if parent == unit
+                || !ev["what"]["items"]
+                    .as_array()
+                    .is_some_and(|a| a.iter().any(|i| i == unit.as_str()))
+            {
+                continue;
+            }
+            let parent_chain = reader.chain(parent)?;
+            // The window closes at the first unpacking of this unit from this parent.
+            let mut end = to;
+            for &s in parent_chain.iter().filter(|&&s| s > seq && s <= to) {
+                let b = reader
+                    .entry(s)?
+                    .ok_or_else(|| StoreError::Corrupt(format!("entry {s} missing")))?;
+                let v = parse(s, &b)?;
+                let e = &v.event;
+                if e["body"]["status"] == "unpacked"
+                    && e["what"]["parent"] == parent
+                    && e["what"]["items"]
+                        .as_array()
+                        .is_some_and(|a| a.iter().any(|i| i == unit.as_str()))
+                {
+                    end = s;
+                    break;
+                }
+            }
+            for &s in parent_chain.iter().filter(|&&s| s > seq && s < end) {
+                picked
+                    .entry(s)
+                    .or_insert(Via::Container(parent.to_string()));
+            }
+            if !chains.iter().any(|c| c == parent) {
+                chains.push(parent.to_string());
+            }
+            stack.push((parent.to_string(), seq, end));
+        }
+    }
+    // Orders the item was traded under bring their payment, waybill and clearance.
+    let mut orders = BTreeSet::new();
+    for &seq in picked.keys() {
+        let bytes = reader
+            .entry(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        let view = parse(seq, &bytes)?;
+        if view.event["type"] == "trade" {
+            if let Some(order) = view.event["body"]["order_no"].as_str() {
+                orders.insert(order.to_string());
+            }
+        }
+    }
+    for order in orders {
+        for seq in reader.document(&format!("order:{order}"))? {
+            picked.entry(seq).or_insert(Via::Order(order.clone()));
+        }
+    }
+    // Corrections join the chains of what they correct, so they are already picked.
+    let mut entries = Vec::with_capacity(picked.len());
+    let mut by_hash = BTreeMap::new();
+    for (&seq, via) in &picked {
+        let bytes = reader
+            .entry(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        by_hash.insert(crate::entry::entry_hash(&bytes), entries.len());
+        entries.push(HistoryEntry {
+            seq,
+            bytes,
+            via: via.clone(),
+            corrected_by: vec![],
+        });
+    }
+    for i in 0..entries.len() {
+        let view = parse(entries[i].seq, &entries[i].bytes)?;
+        if view.event["type"] == "correction" {
+            if let Some(target) = view.event["body"]["corrects"]
+                .as_str()
+                .and_then(crate::encoding::Digest::from_hex)
+            {
+                if let Some(&j) = by_hash.get(&target) {
+                    let seq = entries[i].seq;
+                    entries[j].corrected_by.push(seq);
+                }
+            }
+        }
+    }
+    Ok(History {
+        item,
+        entries,
+        chains,
+    })
+}
+
+impl History {
+    /// The history as JSON: each entry with its event, signature and how it was reached.
+    pub fn to_json(&self) -> Value {
+        let entries: Vec<Value> = self
+            .entries
+            .iter()
+            .map(|e| {
+                let view = EntryView::parse(&e.bytes).expect("parsed before");
+                json!({
+                    "seq": e.seq,
+                    "recorded": view.recorded,
+                    "entry_hash": view.hash().to_hex(),
+                    "event_id": view.event_id.to_hex(),
+                    "via": e.via.describe(),
+                    "corrected_by": e.corrected_by,
+                    "event": view.event,
+                    "signature": crate::encoding::b64(&view.signature),
+                })
+            })
+            .collect();
+        json!({"item": self.item, "chains": self.chains, "entries": entries})
+    }
+
+    /// The history as lines of text, one per entry.
+    pub fn to_text(&self) -> String {
+        let mut out = format!(
+            "History of {} ({} entries)\n",
+            self.item,
+            self.entries.len()
+        );
+        for e in &self.entries {
+            let view = EntryView::parse(&e.bytes).expect("parsed before");
+            let ev = &view.event;
+            let mark = if e.corrected_by.is_empty() {
+                String::new()
+            } else {
+                format!(
+                    "  [declared in error by #{}]",
+                    e.corrected_by
+                        .iter()
+                        .map(u64::to_string)
+                        .collect::<Vec<_>>()
+                        .join(", #")
+                )
+            };
+            let via = if e.via == Via::Item {
+                String::new()
+            } else {
+                format!("  (via {})", e.via.describe())
+            };
+            out.push_str(&format!(
+                "#{:<6} {}  {:<12} {:<24} {}{}{}\n",
+                e.seq,
+                ev["time"].as_str().unwrap_or("?"),
+                ev["type"].as_str().unwrap_or("?"),
+                ev["actor"].as_str().unwrap_or("?"),
+                summary(ev),
+                via,
+                mark
+            ));
+        }
+        out
+    }
+}
+
+/// One line saying what an event records.
+pub fn summary(ev: &Value) -> String {
+    let b = &ev["body"];
+    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
+    let money = |m: &Value| format!("{} {}", s(&m["amount"]), s(&m["currency"]));
+    let place = ev["where"]["place"]
+        .as_str()
+        .map(|p| format!(" at {p}"))
+        .unwrap_or_default();
+    match ev["type"].as_str().unwrap_or("") {
+        "registration" => format!("{} {} {}", s(&b["action"]), s(&b["subject"]), s(&b["name"])),
+        "production" => format!(
+            "produced {} {} of {} ({}), origin {}",
+            s(&ev["what"]["quantity"]["value"]),
+            s(&ev["what"]["quantity"]["uom"]),
+            s(&b["product"]),
+            s(&b["produced"]),
+            s(&b["origin"])
+        ),
+        "inspection" => format!(
+            "{} tested against {}: {} (report {})",
+            s(&b["lab"]),
+            s(&b["standard"]),
+            s(&b["verdict"]).to_uppercase(),
+            s(&b["report_no"])
+        ),
+        "acceptance" => format!(
+            "{} inspection entry {}",
+            s(&b["decision"]),
+            &s(&b["inspection"]).chars().take(12).collect::<String>()
+        ),
+        "trade" => format!(
+            "order {} ({}) total {}",
+            s(&b["order_no"]),
+            s(&b["trade_mode"]),
+            money(&b["total"])
+        ),
+        "payment" => format!(
+            "payment {} for order {}: {} {}",
+            s(&b["payment_no"]),
+            s(&b["order_no"]),
+            money(&b["amount"]),
+            s(&b["status"])
+        ),
+        "logistics" => {
+            let temp = b["temperature"]["value"]
+                .as_str()
+                .map(|t| format!(", {t} °C"))
+                .unwrap_or_default();
+            let parent = ev["what"]["parent"]
+                .as_str()
+                .map(|p| format!(" {p}"))
+                .unwrap_or_default();
+            format!(
+                "waybill {}: {}{}{}{}",
+                s(&b["waybill_no"]),
+                s(&b["status"]),
+                parent,
+                place,
+                temp
+            )
+        }
+        "clearance" => format!(
+            "declaration {} at {}: {} ({} {})",
+            s(&b["declaration_no"]),
+            s(&b["customs_office"]),
+            s(&b["status"]),
+            s(&b["direction"]),
+            s(&b["trade_mode"])
+        ),
+        "review" => match b["rating"].as_u64() {
+            Some(r) => format!("{} {}/5 {}", s(&b["kind"]), r, s(&b["text"])),
+            None => format!("{}: {}", s(&b["kind"]), s(&b["text"])),
+        },
+        "recall" => format!(
+            "RECALL {} ({}): {}",
+            s(&b["notice_no"]),
+            s(&b["severity"]),
+            s(&b["reason"])
+        ),
+        "correction" => format!(
+            "declares entry {} in error: {}",
+            &s(&b["corrects"]).chars().take(12).collect::<String>(),
+            s(&b["reason"])
+        ),
+        other => other.to_string(),
+    }
+}
