@@ -79,6 +79,11 @@ enum Command {
     /// Audit a data directory, an export or an evidence bundle. Exit 0: all checks pass;
     /// 1: something failed (named); 2: usage or I/O error.
     Verify {
+        /// Fetch an item's evidence from a running server (with --item and --log-key).
+        #[arg(long, conflicts_with_all = ["data", "export", "bundle"])]
+        server: Option<String>,
+        #[arg(long, requires = "server")]
+        item: Option<String>,
         #[arg(long, conflicts_with_all = ["export", "bundle"])]
         data: Option<PathBuf>,
         #[arg(long, conflicts_with = "bundle")]
@@ -88,6 +93,28 @@ enum Command {
         /// The log's public key: `ed25519:<base64>` or a C2SP verifier key.
         #[arg(long)]
         log_key: Option<String>,
+    },
+    /// Serve the log over HTTP (creates the store if needed).
+    Serve {
+        #[arg(long)]
+        data: PathBuf,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Create and seed a demo store if none exists, serve it, and print consumer URLs.
+    Demo {
+        #[arg(long)]
+        data: Option<PathBuf>,
+        #[arg(long, default_value = "127.0.0.1:8080")]
+        listen: String,
+    },
+    /// Write the QR code (SVG or PNG, by extension) encoding an item's Digital Link URI.
+    Qr {
+        item: String,
+        #[arg(long)]
+        out: PathBuf,
+        #[arg(long, default_value = "http://127.0.0.1:8080")]
+        base: String,
     },
     /// Benchmarks.
     Bench {
@@ -105,6 +132,13 @@ enum BenchCommand {
         /// Where to build the store (default: a temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
+    },
+    /// HTTP ingest and consumer-history reads against a local server.
+    Serve {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: usize,
+        #[arg(long, default_value_t = 64)]
+        clients: usize,
     },
 }
 

@@ -19,15 +19,18 @@ use std::collections::BTreeMap;
 pub const MAX_ENTRY_BYTES: usize = 64 * 1024;
 
 /// Builds the canonical bytes of a new entry.
+///
+/// Written member by member in JCS order (event_id, prev, recorded, seq, signed) around
+/// the already canonical event, which is the same as canonicalizing the whole object.
 pub fn encode(
     seq: u64,
     recorded: &str,
     event_id: &Digest,
     prev: &BTreeMap<String, Option<Digest>>,
-    event_json: &Value,
+    canonical_event: &[u8],
     signature: &[u8; 64],
 ) -> Vec<u8> {
-    let prev: serde_json::Map<String, Value> = prev
+    let prev_json: serde_json::Map<String, Value> = prev
         .iter()
         .map(|(k, v)| {
             (
@@ -36,13 +39,21 @@ pub fn encode(
             )
         })
         .collect();
-    canonicalize(&json!({
-        "seq": seq,
-        "recorded": recorded,
-        "event_id": event_id.to_hex(),
-        "prev": prev,
-        "signed": {"event": event_json, "signature": b64(signature)},
-    }))
+    let mut out = Vec::with_capacity(canonical_event.len() + 256 + 100 * prev.len());
+    out.extend_from_slice(b"{\"event_id\":\"");
+    out.extend_from_slice(event_id.to_hex().as_bytes());
+    out.extend_from_slice(b"\",\"prev\":");
+    out.extend_from_slice(&canonicalize(&Value::Object(prev_json)));
+    out.extend_from_slice(b",\"recorded\":");
+    out.extend_from_slice(&canonicalize(&Value::String(recorded.to_string())));
+    out.extend_from_slice(b",\"seq\":");
+    out.extend_from_slice(&canonicalize(&json!(seq)));
+    out.extend_from_slice(b",\"signed\":{\"event\":");
+    out.extend_from_slice(canonical_event);
+    out.extend_from_slice(b",\"signature\":\"");
+    out.extend_from_slice(b64(signature).as_bytes());
+    out.extend_from_slice(b"\"}}");
+    out
 }
 
 /// Entry hash: BLAKE3 of the entry bytes. Chains and receipts name entries by it.

@@ -46,12 +46,29 @@ impl PublicKey {
         Self::from_bytes(&arr)
     }
 
+    /// Decodes a key and refuses small-order ("weak") points. Cheap; used on every
+    /// event. Keys with a torsion component are refused where keys enter the registry
+    /// ([`PublicKey::parse_for_registration`]), so they can never sign anything.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
+        if let Some(key) = key_cache::get(bytes) {
+            return Ok(PublicKey(key));
+        }
         let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
-        if key.is_weak() || !key.to_edwards().is_torsion_free() {
+        if key.is_weak() {
             return Err(KeyError::Weak);
         }
+        key_cache::put(*bytes, key);
         Ok(PublicKey(key))
+    }
+
+    /// As [`PublicKey::parse`], and also refuses points outside the prime-order subgroup,
+    /// so that a registered key has exactly one meaning under any verification equation.
+    pub fn parse_for_registration(s: &str) -> Result<PublicKey, KeyError> {
+        let key = Self::parse(s)?;
+        if !key.0.to_edwards().is_torsion_free() {
+            return Err(KeyError::Weak);
+        }
+        Ok(key)
     }
 
     pub fn bytes(&self) -> [u8; 32] {
@@ -80,6 +97,52 @@ impl fmt::Debug for PublicKey {
         fmt::Display::fmt(self, f)
     }
 }
+
+/// Decompressing a point costs a field square root; the same few registered keys sign
+/// almost every event, so valid decoded keys are kept (bounded) and reused.
+mod key_cache {
+    use ed25519_dalek::VerifyingKey;
+    use std::collections::HashMap;
+    use std::sync::{OnceLock, RwLock};
+
+    const MAX_KEYS: usize = 65_536;
+
+    fn cache() -> &'static RwLock<HashMap<[u8; 32], VerifyingKey>> {
+        static CACHE: OnceLock<RwLock<HashMap<[u8; 32], VerifyingKey>>> = OnceLock::new();
+        CACHE.get_or_init(Default::default)
+    }
+
+    pub fn get(bytes: &[u8; 32]) -> Option<VerifyingKey> {
+        cache().read().ok()?.get(bytes).copied()
+    }
+
+    pub fn put(bytes: [u8; 32], key: VerifyingKey) {
+        if let Ok(mut map) = cache().write() {
+            if map.len() >= MAX_KEYS {
+                map.clear();
+            }
+            map.insert(bytes, key);
+        }
+    }
+}
+
+/// The encodings of the identity point (canonical and not, either sign bit). With a
+/// prime-order key, a signature that satisfies the verification equation and has a
+/// small-order R must have R = identity, so refusing these four encodings is exactly the
+/// small-order-R rule of strict verification.
+const IDENTITY_ENCODINGS: [[u8; 32]; 4] = {
+    let mut one = [0u8; 32];
+    one[0] = 1;
+    let mut one_neg = one;
+    one_neg[31] = 0x80;
+    // y = p + 1 = 2^255 - 18, the non-canonical encoding of y = 1.
+    let mut p1 = [0xffu8; 32];
+    p1[0] = 0xee;
+    p1[31] = 0x7f;
+    let mut p1_neg = p1;
+    p1_neg[31] = 0xff;
+    [one, one_neg, p1, p1_neg]
+};
 
 /// Decodes a base64 signature of exactly 64 bytes.
 pub fn parse_signature(s: &str) -> Result<[u8; 64], KeyError> {
@@ -186,9 +249,10 @@ pub struct SignatureCheck<'a> {
 /// Verifies many signatures over `context ‖ message` at once.
 ///
 /// Uses ed25519 batch verification (about twice as fast per signature) after refusing
-/// signatures whose R is of small order, as strict verification does; if the batch fails,
+/// signatures whose R is the identity (see [`IDENTITY_ENCODINGS`]); if the batch fails,
 /// falls back to strict single verification to name the first bad signature. Returns the
-/// index of the first signature that does not verify.
+/// index of the first signature that does not verify. Keys must be registered keys,
+/// which are checked to be of prime order at registration.
 pub fn verify_batch(context: &[u8], checks: &[SignatureCheck<'_>]) -> Result<(), usize> {
     if checks.is_empty() {
         return Ok(());
@@ -200,11 +264,10 @@ pub fn verify_batch(context: &[u8], checks: &[SignatureCheck<'_>]) -> Result<(),
     let mut sigs = Vec::with_capacity(checks.len());
     for (i, c) in checks.iter().enumerate() {
         let sig = Signature::from_bytes(c.signature);
-        let r = curve25519_dalek::edwards::CompressedEdwardsY(*sig.r_bytes());
-        match r.decompress() {
-            Some(point) if !point.is_small_order() => sigs.push(sig),
-            _ => return Err(i),
+        if IDENTITY_ENCODINGS.contains(sig.r_bytes()) {
+            return Err(i);
         }
+        sigs.push(sig);
     }
     let msg_refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
     let keys: Vec<VerifyingKey> = checks.iter().map(|c| c.key.0).collect();

@@ -22,7 +22,7 @@ use crate::roles::EventType;
 use crate::store::*;
 use crate::time_format;
 use rayon::prelude::*;
-use redb::{Database, MultimapTable, ReadableTable, ReadableTableMetadata, Table};
+use redb::{Database, ReadableTable, ReadableTableMetadata, Table};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::sync::Mutex;
@@ -39,6 +39,15 @@ pub struct Submission {
 pub struct BatchOutcome {
     pub results: Vec<Result<Receipt, Refusal>>,
     pub checkpoint: Checkpoint,
+}
+
+/// What a receipt will say, gathered inside the transaction and signed after commit.
+struct Accepted {
+    seq: u64,
+    recorded: String,
+    event_id: Digest,
+    entry_hash: Digest,
+    leaf: Digest,
 }
 
 /// Who the genesis entry registers.
@@ -283,15 +292,38 @@ impl Ledger {
         if result.is_err() {
             (state.frontier, state.registry, state.last_recorded) = snapshot;
         }
-        result
+        drop(state);
+        let (accepted, checkpoint) = result?;
+        // Durable now: sign the receipts on all cores, outside the writer lock.
+        let results = accepted
+            .into_par_iter()
+            .map(|r| {
+                r.map(|a| {
+                    Receipt::sign(
+                        &self.log_key,
+                        &self.origin,
+                        a.seq,
+                        &a.recorded,
+                        &a.event_id,
+                        &a.entry_hash,
+                        &a.leaf,
+                    )
+                })
+            })
+            .collect();
+        Ok(BatchOutcome {
+            results,
+            checkpoint,
+        })
     }
 
+    #[allow(clippy::type_complexity)]
     fn append_locked(
         &self,
         state: &mut State,
         subs: &[Submission],
         sig_ok: &[bool],
-    ) -> Result<BatchOutcome, StoreError> {
+    ) -> Result<(Vec<Result<Accepted, Refusal>>, Checkpoint), StoreError> {
         let recorded_at = time_format::now_ms().max(state.last_recorded);
         let recorded = time_format::rfc3339(recorded_at);
         let txn = self.db.begin_write()?;
@@ -318,10 +350,7 @@ impl Ledger {
         } else {
             txn.abort()?;
         }
-        Ok(BatchOutcome {
-            results,
-            checkpoint,
-        })
+        Ok((results, checkpoint))
     }
 
     fn append_one(
@@ -332,12 +361,12 @@ impl Ledger {
         sig_ok: bool,
         recorded_at: OffsetDateTime,
         recorded: &str,
-    ) -> Result<Result<Receipt, Refusal>, StoreError> {
+    ) -> Result<Result<Accepted, Refusal>, StoreError> {
         let signed = &sub.signed;
         let event = &signed.event;
         // Idempotent resubmission: the same signed event gets its first receipt back.
         if let Some(seq) = t.by_event_id.get(signed.id.0)?.map(|v| v.value()) {
-            return Ok(Ok(self.receipt_for_stored(t, seq)?));
+            return Ok(Ok(self.stored(t, seq)?));
         }
         let client_key = format!("{}\n{}", event.actor.0, event.client_id);
         if let Some(existing) = t.by_client_id.get(client_key.as_str())?.map(|v| v.value()) {
@@ -397,7 +426,7 @@ impl Ledger {
             recorded,
             &signed.id,
             &prev,
-            &signed.event_json,
+            &signed.canonical_event,
             &signed.signature,
         );
         if bytes.len() > MAX_ENTRY_BYTES {
@@ -422,18 +451,18 @@ impl Ledger {
         t.by_client_id.insert(client_key.as_str(), signed.id.0)?;
         let head = chain_head_value(seq, &entry_hash);
         for key in &chains {
-            t.by_chain.insert(key.as_str(), seq)?;
+            t.by_chain.insert((key.as_str(), seq), ())?;
             t.chain_heads.insert(key.as_str(), head.as_slice())?;
         }
         for (kind, number) in event.documents() {
             let key = format!("{}:{number}", kind.as_str());
-            t.by_document.insert(key.as_str(), seq)?;
+            t.by_document.insert((key.as_str(), seq), ())?;
             if t.documents.get(key.as_str())?.is_none() {
                 t.documents.insert(key.as_str(), seq)?;
             }
         }
-        t.by_actor.insert(event.actor.0.as_str(), seq)?;
-        t.by_type.insert(event.kind.as_str(), seq)?;
+        t.by_actor.insert((event.actor.0.as_str(), seq), ())?;
+        t.by_type.insert((event.kind.as_str(), seq), ())?;
         if let Some(p) = &sub.private {
             t.private.insert(seq, p.canonical.as_slice())?;
         }
@@ -446,33 +475,30 @@ impl Ledger {
             let json = serde_json::to_vec(record).expect("record serializes");
             t.actors.insert(subject.as_str(), json.as_slice())?;
         }
-        Ok(Ok(Receipt::sign(
-            &self.log_key,
-            &self.origin,
+        Ok(Ok(Accepted {
             seq,
-            recorded,
-            &signed.id,
-            &entry_hash,
-            &leaf,
-        )))
+            recorded: recorded.to_string(),
+            event_id: signed.id,
+            entry_hash,
+            leaf,
+        }))
     }
 
-    fn receipt_for_stored(&self, t: &WriteTables<'_>, seq: u64) -> Result<Receipt, StoreError> {
+    /// What the receipt of an already stored entry says (idempotent resubmission).
+    fn stored(&self, t: &WriteTables<'_>, seq: u64) -> Result<Accepted, StoreError> {
         let bytes = t
             .entries
             .get(seq)?
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
         let view = EntryView::parse(bytes.value())
             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-        Ok(Receipt::sign(
-            &self.log_key,
-            &self.origin,
+        Ok(Accepted {
             seq,
-            &view.recorded,
-            &view.event_id,
-            &view.hash(),
-            &view.leaf_hash(),
-        ))
+            recorded: view.recorded.clone(),
+            event_id: view.event_id,
+            entry_hash: view.hash(),
+            leaf: view.leaf_hash(),
+        })
     }
 
     /// The receipt for an entry already in the log (deterministic: the same every time).
@@ -609,7 +635,7 @@ impl Ledger {
         }
         txn.delete_table(DOCUMENTS)?;
         for def in [BY_CHAIN, BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
-            txn.delete_multimap_table(def)?;
+            txn.delete_table(def)?;
         }
         let mut registry = Registry::default();
         let count;
@@ -633,18 +659,18 @@ impl Ledger {
                 )?;
                 let head = chain_head_value(seq, &hash);
                 for key in view.prev.keys() {
-                    t.by_chain.insert(key.as_str(), seq)?;
+                    t.by_chain.insert((key.as_str(), seq), ())?;
                     t.chain_heads.insert(key.as_str(), head.as_slice())?;
                 }
                 for (kind, number) in event.documents() {
                     let key = format!("{}:{number}", kind.as_str());
-                    t.by_document.insert(key.as_str(), seq)?;
+                    t.by_document.insert((key.as_str(), seq), ())?;
                     if t.documents.get(key.as_str())?.is_none() {
                         t.documents.insert(key.as_str(), seq)?;
                     }
                 }
-                t.by_actor.insert(event.actor.0.as_str(), seq)?;
-                t.by_type.insert(event.kind.as_str(), seq)?;
+                t.by_actor.insert((event.actor.0.as_str(), seq), ())?;
+                t.by_type.insert((event.kind.as_str(), seq), ())?;
                 if let Body::Registration(r) = &event.body {
                     registry
                         .apply(r, seq)
@@ -673,12 +699,12 @@ struct WriteTables<'t> {
     by_event_id: Table<'t, [u8; 32], u64>,
     by_entry_hash: Table<'t, [u8; 32], u64>,
     by_client_id: Table<'t, &'static str, [u8; 32]>,
-    by_chain: MultimapTable<'t, &'static str, u64>,
+    by_chain: Table<'t, (&'static str, u64), ()>,
     chain_heads: Table<'t, &'static str, &'static [u8]>,
-    by_document: MultimapTable<'t, &'static str, u64>,
+    by_document: Table<'t, (&'static str, u64), ()>,
     documents: Table<'t, &'static str, u64>,
-    by_actor: MultimapTable<'t, &'static str, u64>,
-    by_type: MultimapTable<'t, &'static str, u64>,
+    by_actor: Table<'t, (&'static str, u64), ()>,
+    by_type: Table<'t, (&'static str, u64), ()>,
     actors: Table<'t, &'static str, &'static [u8]>,
 }
 
@@ -686,12 +712,12 @@ fn open_indexes(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(BY_EVENT_ID)?;
     txn.open_table(BY_ENTRY_HASH)?;
     txn.open_table(BY_CLIENT_ID)?;
-    txn.open_multimap_table(BY_CHAIN)?;
+    txn.open_table(BY_CHAIN)?;
     txn.open_table(CHAIN_HEADS)?;
-    txn.open_multimap_table(BY_DOCUMENT)?;
+    txn.open_table(BY_DOCUMENT)?;
     txn.open_table(DOCUMENTS)?;
-    txn.open_multimap_table(BY_ACTOR)?;
-    txn.open_multimap_table(BY_TYPE)?;
+    txn.open_table(BY_ACTOR)?;
+    txn.open_table(BY_TYPE)?;
     txn.open_table(ACTORS)?;
     Ok(())
 }
@@ -706,12 +732,12 @@ impl<'t> WriteTables<'t> {
             by_event_id: txn.open_table(BY_EVENT_ID)?,
             by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
             by_client_id: txn.open_table(BY_CLIENT_ID)?,
-            by_chain: txn.open_multimap_table(BY_CHAIN)?,
+            by_chain: txn.open_table(BY_CHAIN)?,
             chain_heads: txn.open_table(CHAIN_HEADS)?,
-            by_document: txn.open_multimap_table(BY_DOCUMENT)?,
+            by_document: txn.open_table(BY_DOCUMENT)?,
             documents: txn.open_table(DOCUMENTS)?,
-            by_actor: txn.open_multimap_table(BY_ACTOR)?,
-            by_type: txn.open_multimap_table(BY_TYPE)?,
+            by_actor: txn.open_table(BY_ACTOR)?,
+            by_type: txn.open_table(BY_TYPE)?,
             actors: txn.open_table(ACTORS)?,
         })
     }

@@ -4,18 +4,16 @@
 use crate::encoding::Digest;
 use crate::merkle;
 use crate::store::*;
-use redb::{
-    ReadOnlyMultimapTable, ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata,
-};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
 
 pub struct Reader {
     entries: ReadOnlyTable<u64, &'static [u8]>,
     nodes: TxNodes,
     checkpoints: ReadOnlyTable<u64, &'static str>,
-    by_chain: ReadOnlyMultimapTable<&'static str, u64>,
-    by_document: ReadOnlyMultimapTable<&'static str, u64>,
-    by_type: ReadOnlyMultimapTable<&'static str, u64>,
-    by_actor: ReadOnlyMultimapTable<&'static str, u64>,
+    by_chain: ReadOnlyTable<(&'static str, u64), ()>,
+    by_document: ReadOnlyTable<(&'static str, u64), ()>,
+    by_type: ReadOnlyTable<(&'static str, u64), ()>,
+    by_actor: ReadOnlyTable<(&'static str, u64), ()>,
     by_entry_hash: ReadOnlyTable<[u8; 32], u64>,
     private: ReadOnlyTable<u64, &'static [u8]>,
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
@@ -32,10 +30,10 @@ impl Reader {
             entries,
             nodes,
             checkpoints: txn.open_table(CHECKPOINTS)?,
-            by_chain: txn.open_multimap_table(BY_CHAIN)?,
-            by_document: txn.open_multimap_table(BY_DOCUMENT)?,
-            by_type: txn.open_multimap_table(BY_TYPE)?,
-            by_actor: txn.open_multimap_table(BY_ACTOR)?,
+            by_chain: txn.open_table(BY_CHAIN)?,
+            by_document: txn.open_table(BY_DOCUMENT)?,
+            by_type: txn.open_table(BY_TYPE)?,
+            by_actor: txn.open_table(BY_ACTOR)?,
             by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
             private: txn.open_table(PRIVATE)?,
             meta: txn.open_table(META)?,
@@ -80,30 +78,30 @@ impl Reader {
         Ok(self.by_entry_hash.get(hash.0)?.map(|v| v.value()))
     }
 
-    fn multimap(
-        table: &ReadOnlyMultimapTable<&'static str, u64>,
+    fn postings(
+        table: &ReadOnlyTable<(&'static str, u64), ()>,
         key: &str,
     ) -> Result<Vec<u64>, StoreError> {
         let mut out = Vec::new();
-        for v in table.get(key)? {
-            out.push(v?.value());
+        for row in table.range((key, 0)..=(key, u64::MAX))? {
+            out.push(row?.0.value().1);
         }
         Ok(out)
     }
 
     /// Seqs of the entries in a chain (item path or `actor:ID`), oldest first.
     pub fn chain(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        Self::multimap(&self.by_chain, key)
+        Self::postings(&self.by_chain, key)
     }
     /// Seqs of the entries naming a document (`order:NO`, `payment:NO`, …).
     pub fn document(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        Self::multimap(&self.by_document, key)
+        Self::postings(&self.by_document, key)
     }
     pub fn by_type(&self, kind: &str) -> Result<Vec<u64>, StoreError> {
-        Self::multimap(&self.by_type, kind)
+        Self::postings(&self.by_type, kind)
     }
     pub fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StoreError> {
-        Self::multimap(&self.by_actor, actor)
+        Self::postings(&self.by_actor, actor)
     }
 
     /// The latest checkpoint note and its size.

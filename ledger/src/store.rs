@@ -8,10 +8,7 @@
 
 use crate::encoding::Digest;
 use crate::merkle::NodeSource;
-use redb::{
-    Database, MultimapTableDefinition, ReadTransaction, ReadableTable, ReadableTableMetadata,
-    TableDefinition,
-};
+use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 use std::path::{Path, PathBuf};
 
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -21,22 +18,22 @@ pub const NODES: TableDefinition<u64, [u8; 32]> = TableDefinition::new("nodes");
 pub const CHECKPOINTS: TableDefinition<u64, &str> = TableDefinition::new("checkpoints");
 pub const PRIVATE: TableDefinition<u64, &[u8]> = TableDefinition::new("private");
 
-// Derived indexes.
+// Derived indexes. The four "posting list" indexes are keyed (key, seq) with no value,
+// so one key's entries are one ordered range scan.
 pub const BY_EVENT_ID: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_event_id");
 pub const BY_ENTRY_HASH: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_entry_hash");
 /// `actor \n client_id` → event id.
 pub const BY_CLIENT_ID: TableDefinition<&str, [u8; 32]> = TableDefinition::new("by_client_id");
 /// Chain key (item path or `actor:ID`) → seqs.
-pub const BY_CHAIN: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new("by_chain");
+pub const BY_CHAIN: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_chain");
 /// Chain key → 8-byte big-endian seq ‖ 32-byte entry hash of its latest entry.
 pub const CHAIN_HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("chain_heads");
 /// `kind:number` (order, payment, waybill, declaration) → seqs that name it.
-pub const BY_DOCUMENT: MultimapTableDefinition<&str, u64> =
-    MultimapTableDefinition::new("by_document");
+pub const BY_DOCUMENT: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_document");
 /// `kind:number` → seq of the entry that first recorded it.
 pub const DOCUMENTS: TableDefinition<&str, u64> = TableDefinition::new("documents");
-pub const BY_ACTOR: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new("by_actor");
-pub const BY_TYPE: MultimapTableDefinition<&str, u64> = MultimapTableDefinition::new("by_type");
+pub const BY_ACTOR: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_actor");
+pub const BY_TYPE: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_type");
 /// Actor id → JSON of its registry record (roles, keys and their validity).
 pub const ACTORS: TableDefinition<&str, &[u8]> = TableDefinition::new("actors");
 

@@ -5,7 +5,9 @@ pub mod export;
 pub mod history;
 pub mod init;
 pub mod keygen;
+pub mod qr;
 pub mod seed;
+pub mod serve;
 pub mod submit;
 pub mod verify;
 

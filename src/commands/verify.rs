@@ -30,6 +30,24 @@ pub fn run(
     }
 }
 
+/// `verify --server URL --item ITEM --log-key KEY`: fetches the item's evidence bundle over
+/// HTTP and verifies it as `--bundle` does.
+pub fn run_server(server: &str, item: Option<&str>, log_key: Option<&str>) -> ExitCode {
+    let result = (|| -> anyhow::Result<AuditReport> {
+        let key = pinned(log_key)?;
+        let item = item.context("--item ITEM is required with --server")?;
+        let bundle = crate::commands::serve::fetch_bundle(server, item)?;
+        Ok(suyuan_ledger::bundle::verify(&bundle, &key))
+    })();
+    match result {
+        Ok(report) => print_report(&report),
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+    }
+}
+
 fn pinned(log_key: Option<&str>) -> anyhow::Result<LogKey> {
     let text = log_key
         .context("--log-key KEY is required: the log's public key is what an audit trusts")?;
