@@ -166,21 +166,32 @@ fn main() -> ExitCode {
         Command::History { data, item, json } => commands::history::run(&data, &item, json),
         Command::Export { data, item, out } => commands::export::run(&data, item.as_deref(), &out),
         Command::Verify {
+            server,
+            item,
             data,
             export,
             bundle,
             log_key,
         } => {
+            if let Some(server) = server {
+                return commands::verify::run_server(&server, item.as_deref(), log_key.as_deref());
+            }
             return commands::verify::run(
                 data.as_deref(),
                 export.as_deref(),
                 bundle.as_deref(),
                 log_key.as_deref(),
-            )
+            );
         }
+        Command::Serve { data, listen } => commands::serve::serve(&data, &listen),
+        Command::Demo { data, listen } => commands::serve::demo(data.as_deref(), &listen),
+        Command::Qr { item, out, base } => commands::qr::run(&item, &out, &base),
         Command::Bench {
             what: BenchCommand::Ingest { events, dir },
         } => commands::bench::ingest(events, dir.as_deref()),
+        Command::Bench {
+            what: BenchCommand::Serve { entries, clients },
+        } => commands::bench::serve(entries, clients),
     };
     match result {
         Ok(code) => code,
