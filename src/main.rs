@@ -191,7 +191,7 @@ fn main() -> ExitCode {
         } => commands::bench::ingest(events, dir.as_deref()),
         Command::Bench {
             what: BenchCommand::Serve { entries, clients },
-        } => commands::bench::serve(entries, clients),
+        } => commands::bench_serve::run(entries, clients),
     };
     match result {
         Ok(code) => code,

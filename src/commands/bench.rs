@@ -264,8 +264,3 @@ pub fn ingest(n: usize, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     );
     Ok(ExitCode::SUCCESS)
 }
-
-/// `suyuan bench serve`: see README § Performance.
-pub fn serve(_entries: usize, _clients: usize) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("bench serve is not built yet")
-}
