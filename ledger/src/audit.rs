@@ -43,7 +43,10 @@ impl std::fmt::Display for Failure {
 /// What an audit found.
 #[derive(Debug, Default)]
 pub struct AuditReport {
+    /// Entries checked.
     pub entries: u64,
+    /// Size of the tree the entries were checked against.
+    pub tree_size: u64,
     pub checkpoints: usize,
     pub root: Digest,
     pub failures: Vec<Failure>,
@@ -93,6 +96,13 @@ struct ParsedEntry {
     prev: BTreeMap<String, Option<Digest>>,
     event: Event,
     signature_ok: bool,
+    private_mismatch: bool,
+}
+
+/// An entry as read from a store or an export, with its private part when one is at hand.
+pub struct RawEntry {
+    pub bytes: Vec<u8>,
+    pub private: Option<Vec<u8>>,
 }
 
 /// Keeps at most this many failures; an audit of a badly damaged log stays readable.
@@ -104,6 +114,8 @@ pub struct Auditor {
     tree: MemoryTree,
     last_recorded: OffsetDateTime,
     failures: Vec<Failure>,
+    /// Parsed but not yet replayed.
+    pending: Option<Vec<Parsed>>,
 }
 
 impl Auditor {
@@ -114,6 +126,7 @@ impl Auditor {
             tree: MemoryTree::default(),
             last_recorded: OffsetDateTime::UNIX_EPOCH,
             failures: Vec::new(),
+            pending: None,
         }
     }
 
@@ -126,42 +139,52 @@ impl Auditor {
         }
     }
 
-    /// Number of entries audited so far.
+    /// Number of entries audited so far (replayed, or parsed and waiting).
     pub fn count(&self) -> u64 {
-        self.tree.size()
+        self.tree.size() + self.pending.as_ref().map_or(0, |p| p.len() as u64)
     }
 
-    /// Audits the next entries of the log, in order. Parsing and signatures run on all
-    /// cores; the replay of admission rules and chains runs in log order.
-    pub fn feed(&mut self, entries: &[Vec<u8>]) {
-        self.feed_with_private(entries, |_| None)
+    /// Audits the next entries of the log, in order. Parsing, hashing and signatures run
+    /// on all cores while the previous chunk is replayed in log order (admission rules,
+    /// chains), so the two phases overlap.
+    pub fn feed(&mut self, entries: Vec<RawEntry>) {
+        let pending = self.pending.take();
+        let (parsed, ()) = rayon::join(
+            || {
+                entries
+                    .par_chunks(64)
+                    .flat_map_iter(parse_chunk)
+                    .collect::<Vec<Parsed>>()
+            },
+            || {
+                if let Some(p) = pending {
+                    self.replay_all(p)
+                }
+            },
+        );
+        self.pending = Some(parsed);
     }
 
-    /// As [`Auditor::feed`], also checking each private part against its digest.
-    pub fn feed_with_private(
-        &mut self,
-        entries: &[Vec<u8>],
-        private: impl Fn(u64) -> Option<Vec<u8>>,
-    ) {
-        let parsed: Vec<Parsed> = entries.par_chunks(64).flat_map_iter(parse_chunk).collect();
+    fn flush(&mut self) {
+        if let Some(p) = self.pending.take() {
+            self.replay_all(p);
+        }
+    }
+
+    fn replay_all(&mut self, parsed: Vec<Parsed>) {
         for p in parsed {
             let position = self.tree.size();
             self.tree.push(p.leaf);
             match p.result {
                 Err(reason) => self.fail(Some(position), reason),
                 Ok(entry) => {
-                    let digest = entry.event.private_digest;
-                    self.replay_entry(position, p.hash, entry);
-                    if let Some(d) = digest {
-                        match private(position) {
-                            Some(bytes) if crate::hash::content_hash(&bytes) == d => {}
-                            Some(_) => self.fail(
-                                Some(position),
-                                "private part does not match the event's private_digest",
-                            ),
-                            None => {}
-                        }
+                    if entry.private_mismatch {
+                        self.fail(
+                            Some(position),
+                            "private part does not match the event's private_digest",
+                        );
                     }
+                    self.replay_entry(position, p.hash, entry);
                 }
             }
         }
@@ -269,6 +292,7 @@ impl Auditor {
 
     /// Checks the checkpoints against the entries and ends the audit.
     pub fn finish(mut self, checkpoint_notes: &[String]) -> AuditReport {
+        self.flush();
         let size = self.tree.size();
         let mut previous: Option<Checkpoint> = None;
         for (i, note) in checkpoint_notes.iter().enumerate() {
@@ -349,6 +373,7 @@ impl Auditor {
         }
         AuditReport {
             entries: size,
+            tree_size: size,
             checkpoints: checkpoint_notes.len(),
             root: self.tree.root(),
             failures: self.failures,
@@ -360,6 +385,7 @@ impl Auditor {
         &mut self,
         stored: &crate::reader::Reader,
     ) -> Result<(), crate::StoreError> {
+        self.flush();
         let tree = &self.tree;
         let mut bad = Vec::new();
         let mut count = 0u64;
@@ -403,16 +429,22 @@ fn expected_node_count(n: u64) -> u64 {
     total
 }
 
-fn parse_chunk(chunk: &[Vec<u8>]) -> std::vec::IntoIter<Parsed> {
+fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
     type Ok = (ParsedEntry, [u8; 64], Vec<u8>);
     let mut parsed: Vec<(Digest, Digest, Result<Ok, String>)> = chunk
         .iter()
-        .map(|bytes| {
+        .map(|raw| {
+            let bytes = &raw.bytes;
             let result = EntryView::parse(bytes)
                 .map_err(|e| e.to_string())
                 .and_then(|view| {
                     let event =
                         Event::parse(&view.event).map_err(|e| format!("invalid event: {e}"))?;
+                    let private_mismatch = match (&event.private_digest, &raw.private) {
+                        (Some(d), Some(part)) => crate::hash::content_hash(part) != *d,
+                        (None, Some(_)) => true,
+                        _ => false,
+                    };
                     let entry = ParsedEntry {
                         seq: view.seq,
                         recorded: view.recorded,
@@ -420,6 +452,7 @@ fn parse_chunk(chunk: &[Vec<u8>]) -> std::vec::IntoIter<Parsed> {
                         prev: view.prev,
                         event,
                         signature_ok: false,
+                        private_mismatch,
                     };
                     Ok((entry, view.signature, view.event_bytes))
                 });

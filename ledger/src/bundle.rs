@@ -297,6 +297,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     }
     AuditReport {
         entries: all.len() as u64,
+        tree_size: cp.size,
         checkpoints: 1,
         root: cp.root,
         failures,

@@ -10,7 +10,7 @@
 //! Entry lines are the stored bytes exactly (canonical JSON never holds a raw newline).
 //! The header is informative only: an auditor pins the log key itself.
 
-use crate::audit::{AuditReport, Auditor, Failure};
+use crate::audit::{AuditReport, Auditor, Failure, RawEntry};
 use crate::checkpoint::LogKey;
 use crate::reader::Reader;
 use crate::store::StoreError;
@@ -109,14 +109,16 @@ pub fn audit_export(
                 reason: format!("line {}: an entry after the checkpoints", i + 2),
             });
         }
-        chunk.push(line);
+        chunk.push(RawEntry {
+            bytes: line,
+            private: None,
+        });
         if chunk.len() == 4096 {
-            auditor.feed(&chunk);
-            chunk.clear();
+            auditor.feed(std::mem::take(&mut chunk));
             progress(auditor.count());
         }
     }
-    auditor.feed(&chunk);
+    auditor.feed(chunk);
     progress(auditor.count());
     let entries = auditor.count();
     let mut report = auditor.finish(&checkpoints);

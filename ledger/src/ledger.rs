@@ -365,11 +365,17 @@ impl Ledger {
         let signed = &sub.signed;
         let event = &signed.event;
         // Idempotent resubmission: the same signed event gets its first receipt back.
-        if let Some(seq) = t.by_event_id.get(signed.id.0)?.map(|v| v.value()) {
-            return Ok(Ok(self.stored(t, seq)?));
+        if let Some(seq) = t.by_hash.get(signed.id.0)?.map(|v| v.value()) {
+            let stored = self.stored(t, seq)?;
+            if stored.event_id == signed.id {
+                return Ok(Ok(stored));
+            }
         }
-        let client_key = format!("{}\n{}", event.actor.0, event.client_id);
-        if let Some(existing) = t.by_client_id.get(client_key.as_str())?.map(|v| v.value()) {
+        if let Some(existing) = t
+            .by_client_id
+            .get(client_key(event).as_str())?
+            .map(|v| v.value())
+        {
             return Ok(Err(Refusal::ClientIdReused {
                 actor: event.actor.0.clone(),
                 client_id: event.client_id.clone(),
@@ -415,11 +421,7 @@ impl Ledger {
         }
         let mut prev = BTreeMap::new();
         for key in &chains {
-            let head = t
-                .chain_heads
-                .get(key.as_str())?
-                .map(|v| parse_chain_head(v.value()).1);
-            prev.insert(key.clone(), head);
+            prev.insert(key.clone(), t.chain_head(key)?);
         }
         let bytes = entry::encode(
             seq,
@@ -446,23 +448,7 @@ impl Ledger {
         if let Some(e) = node_err {
             return Err(e.into());
         }
-        t.by_event_id.insert(signed.id.0, seq)?;
-        t.by_entry_hash.insert(entry_hash.0, seq)?;
-        t.by_client_id.insert(client_key.as_str(), signed.id.0)?;
-        let head = chain_head_value(seq, &entry_hash);
-        for key in &chains {
-            t.by_chain.insert((key.as_str(), seq), ())?;
-            t.chain_heads.insert(key.as_str(), head.as_slice())?;
-        }
-        for (kind, number) in event.documents() {
-            let key = format!("{}:{number}", kind.as_str());
-            t.by_document.insert((key.as_str(), seq), ())?;
-            if t.documents.get(key.as_str())?.is_none() {
-                t.documents.insert(key.as_str(), seq)?;
-            }
-        }
-        t.by_actor.insert((event.actor.0.as_str(), seq), ())?;
-        t.by_type.insert((event.kind.as_str(), seq), ())?;
+        t.index(seq, event, &signed.id, &entry_hash, &chains)?;
         if let Some(p) = &sub.private {
             t.private.insert(seq, p.canonical.as_slice())?;
         }
@@ -544,16 +530,11 @@ impl Ledger {
     }
 
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
-        let txn = self.db.begin_read()?;
-        Ok(txn
-            .open_table(BY_ENTRY_HASH)?
-            .get(hash.0)?
-            .map(|v| v.value()))
+        self.read()?.seq_by_entry_hash(hash)
     }
 
     pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
-        let txn = self.db.begin_read()?;
-        Ok(txn.open_table(BY_EVENT_ID)?.get(id.0)?.map(|v| v.value()))
+        self.read()?.seq_by_event_id(id)
     }
 
     pub fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
@@ -624,17 +605,11 @@ impl Ledger {
     pub fn rebuild_indexes(&self) -> Result<u64, crate::LedgerError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let txn = self.db.begin_write()?;
-        for def in [BY_EVENT_ID, BY_ENTRY_HASH] {
-            txn.delete_table(def)?;
-        }
-        for def in [BY_CLIENT_ID] {
-            txn.delete_table(def)?;
-        }
-        for def in [CHAIN_HEADS, ACTORS] {
-            txn.delete_table(def)?;
-        }
-        txn.delete_table(DOCUMENTS)?;
-        for def in [BY_CHAIN, BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
+        txn.delete_table(BY_HASH)?;
+        txn.delete_table(BY_CLIENT_ID)?;
+        txn.delete_table(ACTORS)?;
+        txn.delete_table(BY_CHAIN)?;
+        for def in [BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
             txn.delete_table(def)?;
         }
         let mut registry = Registry::default();
@@ -642,39 +617,31 @@ impl Ledger {
         {
             let mut t = WriteTables::open(&txn)?;
             count = t.entries.len()?;
-            for row in t.entries.iter()? {
-                let (k, v) = row?;
-                let seq = k.value();
-                let bytes = v.value();
-                let view = EntryView::parse(bytes)
-                    .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                let event = crate::event::Event::parse(&view.event)
-                    .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                let hash = view.hash();
-                t.by_event_id.insert(view.event_id.0, seq)?;
-                t.by_entry_hash.insert(hash.0, seq)?;
-                t.by_client_id.insert(
-                    format!("{}\n{}", event.actor.0, event.client_id).as_str(),
-                    view.event_id.0,
-                )?;
-                let head = chain_head_value(seq, &hash);
-                for key in view.prev.keys() {
-                    t.by_chain.insert((key.as_str(), seq), ())?;
-                    t.chain_heads.insert(key.as_str(), head.as_slice())?;
+            let mut next = 0u64;
+            loop {
+                // Read a slice of entries, then index it: the entries table cannot be
+                // read while the index tables of the same transaction are written.
+                let mut slice = Vec::with_capacity(1024);
+                for row in t.entries.range(next..)?.take(1024) {
+                    let (k, v) = row?;
+                    slice.push((k.value(), v.value().to_vec()));
                 }
-                for (kind, number) in event.documents() {
-                    let key = format!("{}:{number}", kind.as_str());
-                    t.by_document.insert((key.as_str(), seq), ())?;
-                    if t.documents.get(key.as_str())?.is_none() {
-                        t.documents.insert(key.as_str(), seq)?;
-                    }
-                }
-                t.by_actor.insert((event.actor.0.as_str(), seq), ())?;
-                t.by_type.insert((event.kind.as_str(), seq), ())?;
-                if let Body::Registration(r) = &event.body {
-                    registry
-                        .apply(r, seq)
+                let Some(&(last, _)) = slice.last() else {
+                    break;
+                };
+                next = last + 1;
+                for (seq, bytes) in slice {
+                    let view = EntryView::parse(&bytes)
                         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                    let event = crate::event::Event::parse(&view.event)
+                        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                    let chains: Vec<String> = view.prev.keys().cloned().collect();
+                    t.index(seq, &event, &view.event_id, &view.hash(), &chains)?;
+                    if let Body::Registration(r) = &event.body {
+                        registry
+                            .apply(r, seq)
+                            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                    }
                 }
             }
             for record in registry.actors() {
@@ -696,26 +663,20 @@ struct WriteTables<'t> {
     nodes: Table<'t, u64, [u8; 32]>,
     checkpoints: Table<'t, u64, &'static str>,
     private: Table<'t, u64, &'static [u8]>,
-    by_event_id: Table<'t, [u8; 32], u64>,
-    by_entry_hash: Table<'t, [u8; 32], u64>,
+    by_hash: Table<'t, [u8; 32], u64>,
     by_client_id: Table<'t, &'static str, [u8; 32]>,
-    by_chain: Table<'t, (&'static str, u64), ()>,
-    chain_heads: Table<'t, &'static str, &'static [u8]>,
+    by_chain: Table<'t, (&'static str, u64), [u8; 32]>,
     by_document: Table<'t, (&'static str, u64), ()>,
-    documents: Table<'t, &'static str, u64>,
     by_actor: Table<'t, (&'static str, u64), ()>,
     by_type: Table<'t, (&'static str, u64), ()>,
     actors: Table<'t, &'static str, &'static [u8]>,
 }
 
 fn open_indexes(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    txn.open_table(BY_EVENT_ID)?;
-    txn.open_table(BY_ENTRY_HASH)?;
+    txn.open_table(BY_HASH)?;
     txn.open_table(BY_CLIENT_ID)?;
     txn.open_table(BY_CHAIN)?;
-    txn.open_table(CHAIN_HEADS)?;
     txn.open_table(BY_DOCUMENT)?;
-    txn.open_table(DOCUMENTS)?;
     txn.open_table(BY_ACTOR)?;
     txn.open_table(BY_TYPE)?;
     txn.open_table(ACTORS)?;
@@ -723,24 +684,61 @@ fn open_indexes(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
 }
 
 impl<'t> WriteTables<'t> {
+    /// The entry hash of the latest entry of a chain.
+    fn chain_head(&self, key: &str) -> Result<Option<Digest>, StoreError> {
+        Ok(self
+            .by_chain
+            .range((key, 0)..=(key, u64::MAX))?
+            .next_back()
+            .transpose()?
+            .map(|(_, hash)| Digest(hash.value())))
+    }
+
+    /// Writes every index row of one entry.
+    fn index(
+        &mut self,
+        seq: u64,
+        event: &crate::event::Event,
+        event_id: &Digest,
+        entry_hash: &Digest,
+        chains: &[String],
+    ) -> Result<(), StoreError> {
+        self.by_hash.insert(event_id.0, seq)?;
+        self.by_hash.insert(entry_hash.0, seq)?;
+        self.by_client_id
+            .insert(client_key(event).as_str(), event_id.0)?;
+        for key in chains {
+            self.by_chain.insert((key.as_str(), seq), entry_hash.0)?;
+        }
+        for (kind, number) in event.documents() {
+            let key = format!("{}:{number}", kind.as_str());
+            self.by_document.insert((key.as_str(), seq), ())?;
+        }
+        self.by_actor.insert((event.actor.0.as_str(), seq), ())?;
+        self.by_type.insert((event.kind.as_str(), seq), ())?;
+        Ok(())
+    }
+
     fn open(txn: &'t redb::WriteTransaction) -> Result<Self, StoreError> {
         Ok(WriteTables {
             entries: txn.open_table(ENTRIES)?,
             nodes: txn.open_table(NODES)?,
             checkpoints: txn.open_table(CHECKPOINTS)?,
             private: txn.open_table(PRIVATE)?,
-            by_event_id: txn.open_table(BY_EVENT_ID)?,
-            by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
+            by_hash: txn.open_table(BY_HASH)?,
             by_client_id: txn.open_table(BY_CLIENT_ID)?,
             by_chain: txn.open_table(BY_CHAIN)?,
-            chain_heads: txn.open_table(CHAIN_HEADS)?,
             by_document: txn.open_table(BY_DOCUMENT)?,
-            documents: txn.open_table(DOCUMENTS)?,
             by_actor: txn.open_table(BY_ACTOR)?,
             by_type: txn.open_table(BY_TYPE)?,
             actors: txn.open_table(ACTORS)?,
         })
     }
+}
+
+/// The client-id index key: `actor \n client_id`.
+fn client_key(event: &crate::event::Event) -> String {
+    format!("{}\n{}", event.actor.0, event.client_id)
 }
 
 /// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
@@ -766,19 +764,27 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
 impl LogView for WriteTables<'_> {
     type Error = StoreError;
     fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, StoreError> {
-        let Some(seq) = self.by_entry_hash.get(hash.0)?.map(|v| v.value()) else {
+        let Some(seq) = self.by_hash.get(hash.0)?.map(|v| v.value()) else {
             return Ok(None);
         };
         let bytes = self
             .entries
             .get(seq)?
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        if entry::entry_hash(bytes.value()) != *hash {
+            return Ok(None); // the hash is an event id, not an entry hash
+        }
         entry_facts(seq, bytes.value()).map(Some)
     }
     fn document_exists(&self, key: &str) -> Result<bool, StoreError> {
-        Ok(self.documents.get(key)?.is_some())
+        // Every entry naming a document requires (or is) its defining entry.
+        Ok(self
+            .by_document
+            .range((key, 0)..=(key, u64::MAX))?
+            .next()
+            .is_some())
     }
     fn item_exists(&self, item: &str) -> Result<bool, StoreError> {
-        Ok(self.chain_heads.get(item)?.is_some())
+        Ok(self.chain_head(item)?.is_some())
     }
 }

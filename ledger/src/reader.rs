@@ -10,11 +10,11 @@ pub struct Reader {
     entries: ReadOnlyTable<u64, &'static [u8]>,
     nodes: TxNodes,
     checkpoints: ReadOnlyTable<u64, &'static str>,
-    by_chain: ReadOnlyTable<(&'static str, u64), ()>,
+    by_chain: ReadOnlyTable<(&'static str, u64), [u8; 32]>,
     by_document: ReadOnlyTable<(&'static str, u64), ()>,
     by_type: ReadOnlyTable<(&'static str, u64), ()>,
     by_actor: ReadOnlyTable<(&'static str, u64), ()>,
-    by_entry_hash: ReadOnlyTable<[u8; 32], u64>,
+    by_hash: ReadOnlyTable<[u8; 32], u64>,
     private: ReadOnlyTable<u64, &'static [u8]>,
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
     size: u64,
@@ -34,7 +34,7 @@ impl Reader {
             by_document: txn.open_table(BY_DOCUMENT)?,
             by_type: txn.open_table(BY_TYPE)?,
             by_actor: txn.open_table(BY_ACTOR)?,
-            by_entry_hash: txn.open_table(BY_ENTRY_HASH)?,
+            by_hash: txn.open_table(BY_HASH)?,
             private: txn.open_table(PRIVATE)?,
             meta: txn.open_table(META)?,
         })
@@ -74,8 +74,31 @@ impl Reader {
             .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
     }
 
+    /// The seq of the entry whose BLAKE3 entry hash is `hash`.
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
-        Ok(self.by_entry_hash.get(hash.0)?.map(|v| v.value()))
+        self.seq_by_hash(hash, |bytes| crate::entry::entry_hash(bytes) == *hash)
+    }
+
+    /// The seq of the entry recording the event with id `id`.
+    pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
+        self.seq_by_hash(id, |bytes| {
+            crate::entry::EntryView::parse(bytes).is_ok_and(|v| v.event_id == *id)
+        })
+    }
+
+    fn seq_by_hash(
+        &self,
+        hash: &Digest,
+        is_it: impl Fn(&[u8]) -> bool,
+    ) -> Result<Option<u64>, StoreError> {
+        let Some(seq) = self.by_hash.get(hash.0)?.map(|v| v.value()) else {
+            return Ok(None);
+        };
+        let bytes = self
+            .entries
+            .get(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        Ok(is_it(bytes.value()).then_some(seq))
     }
 
     fn postings(
@@ -91,7 +114,11 @@ impl Reader {
 
     /// Seqs of the entries in a chain (item path or `actor:ID`), oldest first.
     pub fn chain(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_chain, key)
+        let mut out = Vec::new();
+        for row in self.by_chain.range((key, 0)..=(key, u64::MAX))? {
+            out.push(row?.0.value().1);
+        }
+        Ok(out)
     }
     /// Seqs of the entries naming a document (`order:NO`, `payment:NO`, …).
     pub fn document(&self, key: &str) -> Result<Vec<u64>, StoreError> {

@@ -20,18 +20,17 @@ pub const PRIVATE: TableDefinition<u64, &[u8]> = TableDefinition::new("private")
 
 // Derived indexes. The four "posting list" indexes are keyed (key, seq) with no value,
 // so one key's entries are one ordered range scan.
-pub const BY_EVENT_ID: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_event_id");
-pub const BY_ENTRY_HASH: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_entry_hash");
+/// Event id or entry hash → seq. One table for both keeps random-key page churn (the
+/// costliest part of a commit) to one B-tree; a lookup confirms which one it found by
+/// hashing the entry it points to.
+pub const BY_HASH: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_hash");
 /// `actor \n client_id` → event id.
 pub const BY_CLIENT_ID: TableDefinition<&str, [u8; 32]> = TableDefinition::new("by_client_id");
 /// Chain key (item path or `actor:ID`) → seqs.
-pub const BY_CHAIN: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_chain");
-/// Chain key → 8-byte big-endian seq ‖ 32-byte entry hash of its latest entry.
-pub const CHAIN_HEADS: TableDefinition<&str, &[u8]> = TableDefinition::new("chain_heads");
+/// (chain key, seq) → entry hash; the last row of a chain is its head.
+pub const BY_CHAIN: TableDefinition<(&str, u64), [u8; 32]> = TableDefinition::new("by_chain");
 /// `kind:number` (order, payment, waybill, declaration) → seqs that name it.
 pub const BY_DOCUMENT: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_document");
-/// `kind:number` → seq of the entry that first recorded it.
-pub const DOCUMENTS: TableDefinition<&str, u64> = TableDefinition::new("documents");
 pub const BY_ACTOR: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_actor");
 pub const BY_TYPE: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_type");
 /// Actor id → JSON of its registry record (roles, keys and their validity).
@@ -141,17 +140,4 @@ impl NodeSource for WriteNodes<'_, '_> {
 /// Number of entries stored.
 pub fn entry_count(txn: &ReadTransaction) -> Result<u64, StoreError> {
     Ok(txn.open_table(ENTRIES)?.len()?)
-}
-
-/// Encodes a chain head value.
-pub fn chain_head_value(seq: u64, hash: &Digest) -> [u8; 40] {
-    let mut v = [0u8; 40];
-    v[..8].copy_from_slice(&seq.to_be_bytes());
-    v[8..].copy_from_slice(&hash.0);
-    v
-}
-
-pub fn parse_chain_head(v: &[u8]) -> (u64, Digest) {
-    let seq = u64::from_be_bytes(v[..8].try_into().expect("8 bytes"));
-    (seq, Digest(v[8..40].try_into().expect("32 bytes")))
 }

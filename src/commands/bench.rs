@@ -16,6 +16,8 @@ use suyuan_ledger::{Ledger, RegistrarSpec, Submission};
 const GTIN: &str = "04710000000011";
 /// Submissions per group commit, as a busy server would gather them.
 const GROUP: usize = 1024;
+/// Concurrent submitters.
+const SUBMITTERS: usize = 3;
 
 struct Actor {
     id: &'static str,
@@ -221,25 +223,51 @@ pub fn ingest(n: usize, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     }
     let ed25519_per_s = sample as f64 / start.elapsed().as_secs_f64();
 
-    eprintln!("ingesting {n} events in durable group commits of {GROUP}…");
+    eprintln!("ingesting {n} events in durable group commits of {GROUP} from {SUBMITTERS} concurrent submitters…");
     let bar = crate::progress::bar(n as u64, "ingest");
+    // Whole stories per group, so that no group depends on another still in flight.
+    let stories_per_group = GROUP / per_story;
+    let groups: Vec<Vec<SignedEvent>> = {
+        let mut groups = Vec::new();
+        let mut iter = signed.into_iter().peekable();
+        while iter.peek().is_some() {
+            groups.push(iter.by_ref().take(stories_per_group * per_story).collect());
+        }
+        groups
+    };
+    // While one submitter holds the writer, the others verify signatures and sign
+    // receipts, as concurrent clients of a server would.
+    let queue = std::sync::Mutex::new(groups.into_iter());
     let start = Instant::now();
-    let mut iter = signed.into_iter().peekable();
-    while iter.peek().is_some() {
-        let group: Vec<Submission> = iter
-            .by_ref()
-            .take(GROUP)
-            .map(|signed| Submission {
-                signed,
-                private: None,
+    std::thread::scope(|scope| -> anyhow::Result<()> {
+        let workers: Vec<_> = (0..SUBMITTERS)
+            .map(|_| {
+                scope.spawn(|| -> anyhow::Result<()> {
+                    loop {
+                        let Some(group) = queue.lock().expect("queue").next() else {
+                            return Ok(());
+                        };
+                        let len = group.len() as u64;
+                        let subs = group
+                            .into_iter()
+                            .map(|signed| Submission {
+                                signed,
+                                private: None,
+                            })
+                            .collect();
+                        for r in ledger.append_batch(subs)?.results {
+                            r.map_err(|e| anyhow::anyhow!("bench event refused: {e}"))?;
+                        }
+                        bar.inc(len);
+                    }
+                })
             })
             .collect();
-        let len = group.len();
-        for r in ledger.append_batch(group)?.results {
-            r.map_err(|e| anyhow::anyhow!("bench event refused: {e}"))?;
+        for w in workers {
+            w.join().expect("submitter thread")?;
         }
-        bar.inc(len as u64);
-    }
+        Ok(())
+    })?;
     let ingest_s = start.elapsed().as_secs_f64();
     bar.finish_and_clear();
     let ingest_per_s = n as f64 / ingest_s;

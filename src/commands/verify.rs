@@ -2,7 +2,7 @@ use crate::progress;
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
-use suyuan_ledger::audit::{AuditReport, Auditor};
+use suyuan_ledger::audit::{AuditReport, Auditor, RawEntry};
 use suyuan_ledger::checkpoint::LogKey;
 use suyuan_ledger::reader::Reader;
 
@@ -57,8 +57,8 @@ fn pinned(log_key: Option<&str>) -> anyhow::Result<LogKey> {
 fn print_report(report: &AuditReport) -> ExitCode {
     if report.ok() {
         println!(
-            "OK: {} entries and {} checkpoint(s) verified; root {} at size {}",
-            report.entries, report.checkpoints, report.root, report.entries
+            "OK: {} entries and {} checkpoint(s) verified; root {} at tree size {}",
+            report.entries, report.checkpoints, report.root, report.tree_size
         );
         ExitCode::SUCCESS
     } else {
@@ -93,17 +93,19 @@ pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditRep
     let bar = progress::bar(reader.size(), "verifying");
     let mut auditor = Auditor::new(key);
     let mut chunk = Vec::with_capacity(4096);
-    let private = |seq| reader.private_part(seq).ok().flatten();
-    reader.for_each_entry(|_, bytes| {
-        chunk.push(bytes.to_vec());
+    reader.for_each_entry(|seq, bytes| {
+        let private = reader.private_part(seq)?;
+        chunk.push(RawEntry {
+            bytes: bytes.to_vec(),
+            private,
+        });
         if chunk.len() == 4096 {
-            auditor.feed_with_private(&chunk, private);
-            chunk.clear();
+            auditor.feed(std::mem::take(&mut chunk));
             bar.set_position(auditor.count());
         }
         Ok(())
     })?;
-    auditor.feed_with_private(&chunk, private);
+    auditor.feed(chunk);
     bar.finish_and_clear();
     auditor.check_stored_nodes(&reader)?;
     Ok(auditor.finish(&reader.checkpoint_notes()?))
