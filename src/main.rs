@@ -55,6 +55,10 @@ enum Command {
         data: PathBuf,
         #[arg(long)]
         key: PathBuf,
+        /// Commit in groups of this many events, printing each group's receipts once
+        /// it is durable (default: all in one group).
+        #[arg(long)]
+        group: Option<usize>,
         #[arg(required = true)]
         events: Vec<PathBuf>,
     },
@@ -162,7 +166,12 @@ fn main() -> ExitCode {
             &jurisdiction,
         ),
         Command::Seed { data, scenario } => commands::seed::run(&data, scenario.as_deref()),
-        Command::Submit { data, key, events } => commands::submit::run(&data, &key, &events),
+        Command::Submit {
+            data,
+            key,
+            group,
+            events,
+        } => commands::submit::run(&data, &key, &events, group.unwrap_or(events.len())),
         Command::History { data, item, json } => commands::history::run(&data, &item, json),
         Command::Export { data, item, out } => commands::export::run(&data, item.as_deref(), &out),
         Command::Verify {

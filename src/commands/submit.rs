@@ -1,5 +1,6 @@
 use anyhow::Context;
 use serde_json::Value;
+use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use suyuan_ledger::event::SignedEvent;
@@ -9,7 +10,12 @@ use suyuan_ledger::Submission;
 
 /// Each file holds an unsigned event, or `{"event": {…}, "private": {…}}`. A missing `key`
 /// is filled in with the key file's public key.
-pub fn run(dir: &Path, key_path: &Path, files: &[PathBuf]) -> anyhow::Result<ExitCode> {
+pub fn run(
+    dir: &Path,
+    key_path: &Path,
+    files: &[PathBuf],
+    group: usize,
+) -> anyhow::Result<ExitCode> {
     let key = SecretKey::read_file(key_path).map_err(anyhow::Error::msg)?;
     let ledger = super::open(dir)?;
     let mut subs = Vec::new();
@@ -50,20 +56,29 @@ pub fn run(dir: &Path, key_path: &Path, files: &[PathBuf]) -> anyhow::Result<Exi
             .map_err(|e| anyhow::anyhow!("{}: refused: invalid event: {e}", file.display()))?;
         subs.push(Submission { signed, private });
     }
-    let outcome = ledger.append_batch(subs)?;
+    // Each group is one durable commit; its receipts are printed as soon as it commits.
     let mut refused = 0;
-    for (file, result) in files.iter().zip(outcome.results) {
-        match result {
-            Ok(receipt) => println!("{}", serde_json::to_string(&receipt)?),
-            Err(refusal) => {
-                refused += 1;
-                eprintln!(
-                    "{}: refused ({}): {refusal}",
-                    file.display(),
-                    refusal.code()
-                );
+    let mut files = files.iter();
+    let mut subs = subs.into_iter().peekable();
+    let stdout = std::io::stdout();
+    while subs.peek().is_some() {
+        let group: Vec<Submission> = subs.by_ref().take(group.max(1)).collect();
+        let outcome = ledger.append_batch(group)?;
+        let mut out = stdout.lock();
+        for (file, result) in files.by_ref().zip(outcome.results) {
+            match result {
+                Ok(receipt) => writeln!(out, "{}", serde_json::to_string(&receipt)?)?,
+                Err(refusal) => {
+                    refused += 1;
+                    eprintln!(
+                        "{}: refused ({}): {refusal}",
+                        file.display(),
+                        refusal.code()
+                    );
+                }
             }
         }
+        out.flush()?;
     }
     Ok(if refused == 0 {
         ExitCode::SUCCESS

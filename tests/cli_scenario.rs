@@ -1,0 +1,215 @@
+//! The README's walk-through, driven through the binary on the fixture scenario: seed,
+//! verify, history, export, evidence bundle, and the exit codes of `verify`.
+
+mod common;
+use common::*;
+use serde_json::Value;
+
+#[test]
+fn seed_verify_history_export_and_bundle() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, log_key) = seeded(tmp.path());
+    let store_s = store.to_str().unwrap();
+    assert!(
+        log_key.starts_with("ed25519:"),
+        "seed prints the log key, got {log_key}"
+    );
+
+    // The whole store audits clean.
+    let o = run(&["verify", "--data", store_s]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    assert!(stdout(&o).contains("OK: 684 entries"), "{}", stdout(&o));
+
+    // Seeding again is idempotent: same signed events, same receipts, no new entries.
+    let o = run(&["seed", "--data", store_s]);
+    assert!(o.status.success());
+    assert!(stderr(&o).contains("(0 new entries)"), "{}", stderr(&o));
+
+    // A tin's story reaches its lot, its order's documents, its parcel and pallet.
+    let tin = "01/04719865001270/10/AL2604Q1/21/00001";
+    let o = run(&["history", "--data", store_s, tin]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let text = stdout(&o);
+    for needle in [
+        "production",
+        "inspection",
+        "acceptance",
+        "trade",
+        "payment",
+        "clearance",
+        "review",
+        "via container 00/",
+        "via lot 01/04719865001270/10/AL2604Q1",
+        "released",
+    ] {
+        assert!(text.contains(needle), "history lacks {needle:?}:\n{text}");
+    }
+    let o = run(&["history", "--data", store_s, tin, "--json"]);
+    let json: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let seqs: Vec<u64> = json["entries"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|e| e["seq"].as_u64().unwrap())
+        .collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] < w[1]),
+        "oldest first: {seqs:?}"
+    );
+    assert_eq!(
+        seqs.len(),
+        text.lines().count() - 1,
+        "text and JSON tell the same story"
+    );
+
+    // A recalled lot says so (the lot is looked up from the log, not assumed).
+    let export = tmp.path().join("log.jsonl");
+    let o = run(&[
+        "export",
+        "--data",
+        store_s,
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let lines = std::fs::read_to_string(&export).unwrap();
+    let recall_lot = lines
+        .lines()
+        .filter_map(|l| serde_json::from_str::<Value>(l).ok())
+        .find(|v| v["signed"]["event"]["type"] == "recall")
+        .map(|v| {
+            v["signed"]["event"]["what"]["items"][0]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .expect("the scenario has a recall");
+    let o = run(&["history", "--data", store_s, &recall_lot]);
+    assert!(stdout(&o).contains("RECALL"), "{}", stdout(&o));
+
+    // The export verifies with the pinned key; without a key verify is a usage error.
+    let o = run(&[
+        "verify",
+        "--export",
+        export.to_str().unwrap(),
+        "--log-key",
+        &log_key,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+    let o = run(&["verify", "--export", export.to_str().unwrap()]);
+    assert_eq!(o.status.code(), Some(2));
+    // With another log's key it fails (1), naming the checkpoints.
+    let other = tmp.path().join("other.key");
+    let o = run(&["keygen", "--out", other.to_str().unwrap()]);
+    let other_key = stdout(&o).trim().to_string();
+    let o = run(&[
+        "verify",
+        "--export",
+        export.to_str().unwrap(),
+        "--log-key",
+        &other_key,
+    ]);
+    assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
+    assert!(stdout(&o).contains("checkpoint"), "{}", stdout(&o));
+
+    // The evidence bundle of the tin verifies offline with the pinned key.
+    let bundle = tmp.path().join("tin.json");
+    let o = run(&[
+        "export",
+        "--data",
+        store_s,
+        "--item",
+        tin,
+        "--out",
+        bundle.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let o = run(&[
+        "verify",
+        "--bundle",
+        bundle.to_str().unwrap(),
+        "--log-key",
+        &log_key,
+    ]);
+    assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
+
+    // Unknown items and missing stores are clear errors.
+    let o = run(&["history", "--data", store_s, "01/04719865001270/10/NOPE"]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(stderr(&o).contains("not in the log"), "{}", stderr(&o));
+    let o = run(&[
+        "verify",
+        "--data",
+        tmp.path().join("nowhere").to_str().unwrap(),
+    ]);
+    assert_eq!(o.status.code(), Some(2));
+    assert!(
+        stderr(&o).contains("not a Suyuan data directory"),
+        "{}",
+        stderr(&o)
+    );
+}
+
+#[test]
+fn corrections_are_shown_beside_what_they_correct() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _) = seeded(tmp.path());
+    let store_s = store.to_str().unwrap();
+    let export = tmp.path().join("log.jsonl");
+    run(&[
+        "export",
+        "--data",
+        store_s,
+        "--out",
+        export.to_str().unwrap(),
+    ]);
+    let entries: Vec<Value> = std::fs::read_to_string(&export)
+        .unwrap()
+        .lines()
+        .skip(1)
+        .filter_map(|l| serde_json::from_str(l).ok())
+        .filter(|v: &Value| v.get("seq").is_some())
+        .collect();
+    let correction = entries
+        .iter()
+        .find(|e| {
+            e["signed"]["event"]["type"] == "correction"
+                && e["signed"]["event"]["body"]["reason"] == "incorrect_data"
+        })
+        .expect("a correction");
+    let corrected_hash = correction["signed"]["event"]["body"]["corrects"]
+        .as_str()
+        .unwrap();
+    let corrected = entries
+        .iter()
+        .find(|e| {
+            suyuan_ledger::entry::entry_hash(&suyuan_ledger::jcs::canonicalize(e)).to_hex()
+                == corrected_hash
+        })
+        .expect("the corrected entry");
+    let item = corrected["signed"]["event"]["what"]["items"][0]
+        .as_str()
+        .unwrap();
+    let o = run(&["history", "--data", store_s, item, "--json"]);
+    let h: Value = serde_json::from_slice(&o.stdout).unwrap();
+    let seq_of = |e: &Value| e["seq"].as_u64().unwrap();
+    let listed = h["entries"].as_array().unwrap();
+    let shown = listed
+        .iter()
+        .find(|e| seq_of(e) == seq_of(corrected))
+        .expect("corrected entry still shown");
+    assert_eq!(
+        shown["corrected_by"],
+        serde_json::json!([seq_of(correction)])
+    );
+    assert!(
+        listed.iter().any(|e| seq_of(e) == seq_of(correction)),
+        "the correction is in the history too"
+    );
+    let o = run(&["history", "--data", store_s, item]);
+    assert!(
+        stdout(&o).contains(&format!("[declared in error by #{}]", seq_of(correction))),
+        "{}",
+        stdout(&o)
+    );
+}
