@@ -130,8 +130,10 @@ impl Auditor {
         }
     }
 
+    /// Records a failure; entry-level failures stop being kept after [`MAX_FAILURES`],
+    /// failures of the log as a whole (checkpoints, `seq: None`) always are.
     fn fail(&mut self, seq: Option<u64>, reason: impl Into<String>) {
-        if self.failures.len() < MAX_FAILURES {
+        if self.failures.len() < MAX_FAILURES || seq.is_none() {
             self.failures.push(Failure {
                 seq,
                 reason: reason.into(),
@@ -196,14 +198,21 @@ impl Auditor {
             self.fail(seq, format!("entry says seq {} but stands at position {position} (entries deleted, inserted or reordered)", e.seq));
         }
         match time_format::parse(&e.recorded) {
-            Some(t) if t >= self.last_recorded => self.last_recorded = t,
-            Some(_) => self.fail(
-                seq,
-                format!(
-                    "record time {} is earlier than the entry before it",
-                    e.recorded
-                ),
-            ),
+            Some(t) => {
+                if t < self.last_recorded {
+                    let before = time_format::rfc3339(self.last_recorded);
+                    self.fail(
+                        seq,
+                        format!(
+                            "record time {} is earlier than that of entry {} ({before}): one of the two was altered",
+                            e.recorded,
+                            position.saturating_sub(1)
+                        ),
+                    );
+                }
+                // Compare the next entry with this one, so one bad time is named once.
+                self.last_recorded = t;
+            }
             None => self.fail(seq, format!("record time {:?} is not RFC 3339", e.recorded)),
         }
         if !self.replay.event_ids.insert(e.event_id) {
