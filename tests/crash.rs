@@ -1,0 +1,145 @@
+//! Crash consistency: a `suyuan submit --group` process appending durable groups is killed
+//! with SIGKILL at random moments, many times. After each kill the store opens, every
+//! entry whose receipt the process printed is there with the receipted hash, and
+//! `suyuan verify --data` passes.
+
+mod common;
+use common::*;
+use serde_json::json;
+use std::io::{BufRead, BufReader};
+use std::process::Stdio;
+use std::time::{Duration, Instant};
+use suyuan_ledger::keys::SecretKey;
+use suyuan_ledger::receipt::Receipt;
+
+const EVENTS: usize = 2400;
+const KILLS: usize = 12;
+
+#[test]
+fn acknowledged_entries_survive_sigkill() {
+    let tmp = tempfile::tempdir().unwrap();
+    let store = tmp.path().join("store");
+    let store_s = store.to_str().unwrap();
+    let registrar_key = tmp.path().join("registrar.key");
+    let farm_key = tmp.path().join("farm.key");
+    let o = run(&["keygen", "--out", registrar_key.to_str().unwrap()]);
+    assert!(o.status.success());
+    let o = run(&["keygen", "--out", farm_key.to_str().unwrap()]);
+    let farm_pub = stdout(&o).trim().to_string();
+    let o = run(&[
+        "init",
+        "--data",
+        store_s,
+        "--registrar-key",
+        registrar_key.to_str().unwrap(),
+        "--registrar-id",
+        "CN-REG",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let log_key = stdout(&o).trim().to_string();
+
+    let reg = tmp.path().join("reg.json");
+    std::fs::write(&reg, json!({"type": "registration", "client_id": "reg-farm", "actor": "CN-REG", "time": "2026-01-01T00:00:00Z",
+        "body": {"action": "register", "subject": "TW-FARM", "name": "Mingfeng tea", "jurisdiction": "TW", "roles": ["producer"], "keys": [farm_pub]}}).to_string()).unwrap();
+    let o = run(&[
+        "submit",
+        "--data",
+        store_s,
+        "--key",
+        registrar_key.to_str().unwrap(),
+        reg.to_str().unwrap(),
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Fixture-shaped production events, one lot each.
+    let dir = tmp.path().join("events");
+    std::fs::create_dir(&dir).unwrap();
+    let files: Vec<String> = (0..EVENTS)
+        .map(|i| {
+            let f = dir.join(format!("{i:05}.json"));
+            std::fs::write(&f, json!({"type": "production", "client_id": format!("lot-{i}"), "actor": "TW-FARM", "time": "2026-05-04T15:00:00+08:00",
+                "what": {"items": [format!("01/04719865001270/10/K{i}")], "quantity": {"value": "300", "uom": "H87"}},
+                "where": {"country": "TW", "place": "Alishan"},
+                "body": {"product": "Alishan oolong 150 g", "produced": "2026-05-04", "origin": "Alishan, Chiayi", "facility": "Mingfeng"}}).to_string()).unwrap();
+            f.to_str().unwrap().to_string()
+        })
+        .collect();
+
+    let mut acknowledged: Vec<Receipt> = Vec::new();
+    let mut rng = 0x9e3779b97f4a7c15u64;
+    let mut next_file = 0;
+    let mut killed_mid_run = 0;
+    for round in 0..KILLS {
+        // Each round resubmits from the first file not yet acknowledged (resubmissions of
+        // acknowledged events are idempotent) and is killed after a random delay.
+        let start_at = next_file.min(EVENTS - 1);
+        let mut child = bin()
+            .args([
+                "submit",
+                "--data",
+                store_s,
+                "--key",
+                farm_key.to_str().unwrap(),
+                "--group",
+                "40",
+            ])
+            .args(&files[start_at..])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let out = child.stdout.take().unwrap();
+        let reader = std::thread::spawn(move || {
+            BufReader::new(out)
+                .lines()
+                .map_while(Result::ok)
+                .filter_map(|l| serde_json::from_str::<Receipt>(&l).ok())
+                .collect::<Vec<_>>()
+        });
+        rng ^= rng << 13;
+        rng ^= rng >> 7;
+        rng ^= rng << 17;
+        let delay = Duration::from_millis(30 + rng % 400);
+        let t = Instant::now();
+        while t.elapsed() < delay && child.try_wait().unwrap().is_none() {
+            std::thread::sleep(Duration::from_millis(5));
+        }
+        if child.try_wait().unwrap().is_none() {
+            killed_mid_run += 1;
+        }
+        let _ = child.kill(); // SIGKILL
+        let _ = child.wait();
+        let receipts = reader.join().unwrap();
+        next_file = start_at + receipts.len();
+        acknowledged.extend(receipts);
+
+        // The store opens, holds every acknowledged entry as receipted, and audits clean.
+        let ledger = suyuan_ledger::Ledger::open(&store)
+            .unwrap_or_else(|e| panic!("round {round}: store does not open: {e}"));
+        for r in &acknowledged {
+            let bytes = ledger
+                .entry(r.seq)
+                .unwrap()
+                .unwrap_or_else(|| panic!("round {round}: acknowledged entry {} lost", r.seq));
+            assert_eq!(
+                suyuan_ledger::entry::entry_hash(&bytes).to_hex(),
+                r.entry_hash,
+                "round {round}: entry {} differs from its receipt",
+                r.seq
+            );
+            r.verify(&ledger.log_public_key()).unwrap();
+        }
+        drop(ledger);
+        let o = run(&["verify", "--data", store_s, "--log-key", &log_key]);
+        assert_eq!(o.status.code(), Some(0), "round {round}: {}", stdout(&o));
+    }
+    assert!(
+        killed_mid_run >= KILLS / 2,
+        "only {killed_mid_run} of {KILLS} kills hit a running appender"
+    );
+    assert!(
+        acknowledged.len() > 40,
+        "the appender made progress between kills ({} receipts)",
+        acknowledged.len()
+    );
+}
