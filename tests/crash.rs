@@ -12,7 +12,7 @@ use std::time::{Duration, Instant};
 use suyuan_ledger::keys::SecretKey;
 use suyuan_ledger::receipt::Receipt;
 
-const EVENTS: usize = 2400;
+const EVENTS: usize = 5000;
 const KILLS: usize = 12;
 
 #[test]
@@ -99,7 +99,7 @@ fn acknowledged_entries_survive_sigkill() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let delay = Duration::from_millis(30 + rng % 400);
+        let delay = Duration::from_millis(20 + rng % 250);
         let t = Instant::now();
         while t.elapsed() < delay && child.try_wait().unwrap().is_none() {
             std::thread::sleep(Duration::from_millis(5));
