@@ -96,17 +96,12 @@ impl Ledger {
         log_key.write_file(&key_path).map_err(io_err(&key_path))?;
         let db = open_database(dir, true)?;
         let txn = db.begin_write()?;
+        create_tables(&txn)?;
         {
             let mut meta = txn.open_table(META)?;
             meta.insert("format_version", FORMAT_VERSION)?;
             meta.insert("origin", origin.as_bytes())?;
             meta.insert("log_public_key", log_key.public().to_string().as_bytes())?;
-            // Create every table so that readers never meet a missing one.
-            txn.open_table(ENTRIES)?;
-            txn.open_table(NODES)?;
-            txn.open_table(CHECKPOINTS)?;
-            txn.open_table(PRIVATE)?;
-            open_indexes(&txn)?;
         }
         txn.commit()?;
         let ledger = Ledger::from_parts(db, dir, log_key)?;
@@ -670,17 +665,6 @@ struct WriteTables<'t> {
     by_actor: Table<'t, (&'static str, u64), ()>,
     by_type: Table<'t, (&'static str, u64), ()>,
     actors: Table<'t, &'static str, &'static [u8]>,
-}
-
-fn open_indexes(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
-    txn.open_table(BY_HASH)?;
-    txn.open_table(BY_CLIENT_ID)?;
-    txn.open_table(BY_CHAIN)?;
-    txn.open_table(BY_DOCUMENT)?;
-    txn.open_table(BY_ACTOR)?;
-    txn.open_table(BY_TYPE)?;
-    txn.open_table(ACTORS)?;
-    Ok(())
 }
 
 impl<'t> WriteTables<'t> {

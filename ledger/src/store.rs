@@ -84,6 +84,23 @@ pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
     }
 }
 
+/// Creates every table, so that readers never meet a missing one.
+pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
+    txn.open_table(META)?;
+    txn.open_table(ENTRIES)?;
+    txn.open_table(NODES)?;
+    txn.open_table(CHECKPOINTS)?;
+    txn.open_table(PRIVATE)?;
+    txn.open_table(BY_HASH)?;
+    txn.open_table(BY_CLIENT_ID)?;
+    txn.open_table(BY_CHAIN)?;
+    txn.open_table(BY_DOCUMENT)?;
+    txn.open_table(BY_ACTOR)?;
+    txn.open_table(BY_TYPE)?;
+    txn.open_table(ACTORS)?;
+    Ok(())
+}
+
 /// Opens (or creates) the database file of a data directory.
 pub fn open_database(dir: &Path, create: bool) -> Result<Database, StoreError> {
     let path = dir.join(DB_FILE);

@@ -1,0 +1,19 @@
+#!/usr/bin/env bash
+# The whole test suite, on a fresh machine: installs what the tests need that is missing,
+# then runs every test. Usage: ./test.sh
+set -euo pipefail
+cd "$(dirname "$0")"
+export RUST_BACKTRACE=0
+
+# Browser, Node packages and anything else the HTTP and page tests need.
+if [ -x scripts/install-test-deps.sh ]; then
+  scripts/install-test-deps.sh
+fi
+
+# The independent Python verifier of the format vectors needs `cryptography`.
+python3 -c 'import cryptography' 2>/dev/null || python3 -m pip install --quiet cryptography
+python3 scripts/check_vectors.py
+
+cargo fmt --all -- --check
+cargo build --workspace --all-targets
+cargo test --workspace
