@@ -507,3 +507,41 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
         .collect::<Vec<_>>()
         .into_iter()
 }
+
+/// Audits a whole store: its entries (read by one thread while the others parse, verify
+/// and replay), its private parts against their digests, its stored tree nodes and its
+/// checkpoints. `progress` is told how many entries are done.
+pub fn audit_store(
+    reader: &crate::reader::Reader,
+    log_key: LogKey,
+    progress: &(dyn Fn(u64) + Sync),
+) -> Result<AuditReport, crate::StoreError> {
+    const CHUNK: usize = 4096;
+    let mut auditor = Auditor::new(log_key);
+    let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawEntry>>(2);
+    std::thread::scope(|scope| -> Result<(), crate::StoreError> {
+        let read = scope.spawn(move || -> Result<(), crate::StoreError> {
+            let mut chunk = Vec::with_capacity(CHUNK);
+            reader.for_each_entry_with_private(|_, bytes, private| {
+                chunk.push(RawEntry {
+                    bytes: bytes.to_vec(),
+                    private: private.map(<[u8]>::to_vec),
+                });
+                if chunk.len() == CHUNK {
+                    // A closed channel means the auditor stopped; nothing more to read.
+                    let _ = tx.send(std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK)));
+                }
+                Ok(())
+            })?;
+            let _ = tx.send(chunk);
+            Ok(())
+        });
+        for chunk in rx {
+            auditor.feed(chunk);
+            progress(auditor.count());
+        }
+        read.join().expect("reader thread")
+    })?;
+    auditor.check_stored_nodes(reader)?;
+    Ok(auditor.finish(&reader.checkpoint_notes()?))
+}

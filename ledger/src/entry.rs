@@ -160,7 +160,22 @@ impl<'a> EntryView<'a> {
         let event = signed
             .remove("event")
             .ok_or_else(|| shape("signed.event missing"))?;
-        let event_bytes = canonicalize(&event);
+        // The bytes are canonical and of the entry shape, so the signed event is the
+        // substring after the first `,"signed":{"event":` (no JSON string can hold an
+        // unescaped quote) up to the signature member, 105 bytes from the end.
+        const MARK: &[u8] = b",\"signed\":{\"event\":";
+        let start = bytes
+            .windows(MARK.len())
+            .position(|w| w == MARK)
+            .map(|p| p + MARK.len())
+            .ok_or_else(|| shape("signed.event not found"))?;
+        let end = bytes
+            .len()
+            .checked_sub(105)
+            .filter(|&e| e > start)
+            .ok_or_else(|| shape("entry too short"))?;
+        let event_bytes = bytes[start..end].to_vec();
+        debug_assert_eq!(event_bytes, canonicalize(&event));
         let id = event_id(&event_bytes, &signature);
         if event_id_text != id.to_hex() {
             return Err(EntryError::EventIdMismatch);

@@ -49,6 +49,34 @@ impl Reader {
         Ok(self.entries.get(seq)?.map(|v| v.value().to_vec()))
     }
 
+    /// Visits every entry in order with its private part, if it has one (one ordered scan
+    /// of each table).
+    pub fn for_each_entry_with_private(
+        &self,
+        mut f: impl FnMut(u64, &[u8], Option<&[u8]>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut private = self.private.iter()?.peekable();
+        for row in self.entries.iter()? {
+            let (k, v) = row?;
+            let seq = k.value();
+            while let Some(Ok((pk, _))) = private.peek() {
+                if pk.value() >= seq {
+                    break;
+                }
+                private.next();
+            }
+            let part = match private.peek() {
+                Some(Ok((pk, pv))) if pk.value() == seq => Some(pv.value().to_vec()),
+                Some(Err(_)) => {
+                    return Err(private.next().expect("peeked").err().expect("error").into())
+                }
+                _ => None,
+            };
+            f(seq, v.value(), part.as_deref())?;
+        }
+        Ok(())
+    }
+
     /// Visits every entry in order.
     pub fn for_each_entry(
         &self,

@@ -2,7 +2,7 @@ use crate::progress;
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
-use suyuan_ledger::audit::{AuditReport, Auditor, RawEntry};
+use suyuan_ledger::audit::AuditReport;
 use suyuan_ledger::checkpoint::LogKey;
 use suyuan_ledger::reader::Reader;
 
@@ -91,24 +91,9 @@ pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditRep
         key: key.key,
     };
     let bar = progress::bar(reader.size(), "verifying");
-    let mut auditor = Auditor::new(key);
-    let mut chunk = Vec::with_capacity(4096);
-    reader.for_each_entry(|seq, bytes| {
-        let private = reader.private_part(seq)?;
-        chunk.push(RawEntry {
-            bytes: bytes.to_vec(),
-            private,
-        });
-        if chunk.len() == 4096 {
-            auditor.feed(std::mem::take(&mut chunk));
-            bar.set_position(auditor.count());
-        }
-        Ok(())
-    })?;
-    auditor.feed(chunk);
+    let report = suyuan_ledger::audit::audit_store(&reader, key, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
-    auditor.check_stored_nodes(&reader)?;
-    Ok(auditor.finish(&reader.checkpoint_notes()?))
+    Ok(report)
 }
 
 fn verify_export(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
