@@ -9,7 +9,6 @@ use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use suyuan_ledger::keys::SecretKey;
 use suyuan_ledger::receipt::Receipt;
 
 const EVENTS: usize = 5000;

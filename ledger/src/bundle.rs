@@ -195,7 +195,8 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     }
     // Replay registrations and check every entry's signer, key, role and signature.
     let mut registry = Registry::default();
-    let mut views: BTreeMap<u64, (Digest, BTreeMap<String, Option<Digest>>, String)> =
+    // seq → (entry hash, prev links)
+    let mut views: BTreeMap<u64, (Digest, BTreeMap<String, Option<Digest>>)> =
         BTreeMap::new();
     for (&seq, (bytes, _)) in &all {
         let view = match EntryView::parse(bytes) {
@@ -255,7 +256,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
                 fail(Some(seq), format!("registration: {e}"));
             }
         }
-        views.insert(seq, (view.hash(), view.prev, event.actor.0.clone()));
+        views.insert(seq, (view.hash(), view.prev));
     }
     // Complete chains: every link in order, the first pointing at nothing.
     let chains: Vec<String> = bundle["chains"]
@@ -276,7 +277,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     for chain in &chains {
         let mut head: Option<Digest> = None;
         let mut count = 0;
-        for (&seq, (hash, prev, _)) in &views {
+        for (&seq, (hash, prev)) in &views {
             let Some(link) = prev.get(chain) else {
                 continue;
             };

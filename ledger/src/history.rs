@@ -10,7 +10,8 @@ use crate::gs1::Item;
 use crate::reader::Reader;
 use crate::store::StoreError;
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
 
 /// How an entry reached an item's history.
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -32,9 +33,15 @@ impl Via {
     }
 }
 
+/// One entry of a history, parsed once.
 pub struct HistoryEntry {
     pub seq: u64,
     pub bytes: Vec<u8>,
+    pub recorded: String,
+    pub entry_hash: crate::encoding::Digest,
+    pub event_id: crate::encoding::Digest,
+    pub event: Value,
+    pub signature: [u8; 64],
     pub via: Via,
     /// Seqs of corrections that declare this entry in error.
     pub corrected_by: Vec<u64>,
@@ -57,8 +64,47 @@ pub enum HistoryError {
     Store(#[from] StoreError),
 }
 
-fn parse(seq: u64, bytes: &[u8]) -> Result<EntryView<'_>, StoreError> {
-    EntryView::parse(bytes).map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))
+/// Entries read and parsed at most once while a history is built.
+struct Loader<'r> {
+    reader: &'r Reader,
+    cache: HashMap<u64, Rc<Loaded>>,
+}
+
+struct Loaded {
+    bytes: Vec<u8>,
+    recorded: String,
+    event_id: crate::encoding::Digest,
+    event: Value,
+    signature: [u8; 64],
+}
+
+impl Loader<'_> {
+    fn get(&mut self, seq: u64) -> Result<Rc<Loaded>, StoreError> {
+        if let Some(l) = self.cache.get(&seq) {
+            return Ok(l.clone());
+        }
+        let bytes = self
+            .reader
+            .entry(seq)?
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
+        let view = EntryView::parse(&bytes)
+            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        let loaded = Rc::new(Loaded {
+            recorded: view.recorded,
+            event_id: view.event_id,
+            event: view.event,
+            signature: view.signature,
+            bytes,
+        });
+        self.cache.insert(seq, loaded.clone());
+        Ok(loaded)
+    }
+}
+
+fn names_item(event: &Value, item: &str) -> bool {
+    event["what"]["items"]
+        .as_array()
+        .is_some_and(|a| a.iter().any(|i| i == item))
 }
 
 /// Builds the history of `item` (a Digital Link path) from one snapshot.
@@ -68,6 +114,10 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     if own.is_empty() {
         return Err(HistoryError::Unknown(item));
     }
+    let mut load = Loader {
+        reader,
+        cache: HashMap::new(),
+    };
     let mut picked: BTreeMap<u64, Via> = BTreeMap::new();
     let mut chains = vec![item.clone()];
     for &seq in &own {
@@ -92,38 +142,25 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
             if seq < from || seq > to {
                 continue;
             }
-            let bytes = reader
-                .entry(seq)?
-                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-            let view = parse(seq, &bytes)?;
-            let ev = &view.event;
-            if ev["type"] != "logistics" || ev["body"]["status"] != "packed" {
+            let packed = load.get(seq)?;
+            let ev = &packed.event;
+            if ev["type"] != "logistics"
+                || ev["body"]["status"] != "packed"
+                || !names_item(ev, &unit)
+            {
                 continue;
             }
             let Some(parent) = ev["what"]["parent"].as_str() else {
                 continue;
             };
-            if parent == unit
-                || !ev["what"]["items"]
-                    .as_array()
-                    .is_some_and(|a| a.iter().any(|i| i == unit.as_str()))
-            {
-                continue;
-            }
             let parent_chain = reader.chain(parent)?;
             // The window closes at the first unpacking of this unit from this parent.
             let mut end = to;
             for &s in parent_chain.iter().filter(|&&s| s > seq && s <= to) {
-                let b = reader
-                    .entry(s)?
-                    .ok_or_else(|| StoreError::Corrupt(format!("entry {s} missing")))?;
-                let v = parse(s, &b)?;
-                let e = &v.event;
-                if e["body"]["status"] == "unpacked"
-                    && e["what"]["parent"] == parent
-                    && e["what"]["items"]
-                        .as_array()
-                        .is_some_and(|a| a.iter().any(|i| i == unit.as_str()))
+                let e = load.get(s)?;
+                if e.event["body"]["status"] == "unpacked"
+                    && e.event["what"]["parent"] == parent
+                    && names_item(&e.event, &unit)
                 {
                     end = s;
                     break;
@@ -143,12 +180,9 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     // Orders the item was traded under bring their payment, waybill and clearance.
     let mut orders = BTreeSet::new();
     for &seq in picked.keys() {
-        let bytes = reader
-            .entry(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        let view = parse(seq, &bytes)?;
-        if view.event["type"] == "trade" {
-            if let Some(order) = view.event["body"]["order_no"].as_str() {
+        let e = load.get(seq)?;
+        if e.event["type"] == "trade" {
+            if let Some(order) = e.event["body"]["order_no"].as_str() {
                 orders.insert(order.to_string());
             }
         }
@@ -160,31 +194,33 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     }
     // Corrections join the chains of what they correct, so they are already picked.
     let mut entries = Vec::with_capacity(picked.len());
-    let mut by_hash = BTreeMap::new();
+    let mut by_hash = HashMap::new();
     for (&seq, via) in &picked {
-        let bytes = reader
-            .entry(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        by_hash.insert(crate::entry::entry_hash(&bytes), entries.len());
+        let e = load.get(seq)?;
+        let entry_hash = crate::entry::entry_hash(&e.bytes);
+        by_hash.insert(entry_hash, entries.len());
         entries.push(HistoryEntry {
             seq,
-            bytes,
+            bytes: e.bytes.clone(),
+            recorded: e.recorded.clone(),
+            entry_hash,
+            event_id: e.event_id,
+            event: e.event.clone(),
+            signature: e.signature,
             via: via.clone(),
             corrected_by: vec![],
         });
     }
     for i in 0..entries.len() {
-        let view = parse(entries[i].seq, &entries[i].bytes)?;
-        if view.event["type"] == "correction" {
-            if let Some(target) = view.event["body"]["corrects"]
-                .as_str()
-                .and_then(crate::encoding::Digest::from_hex)
-            {
-                if let Some(&j) = by_hash.get(&target) {
-                    let seq = entries[i].seq;
-                    entries[j].corrected_by.push(seq);
-                }
-            }
+        if entries[i].event["type"] != "correction" {
+            continue;
+        }
+        let target = entries[i].event["body"]["corrects"]
+            .as_str()
+            .and_then(crate::encoding::Digest::from_hex);
+        if let Some(&j) = target.as_ref().and_then(|t| by_hash.get(t)) {
+            let seq = entries[i].seq;
+            entries[j].corrected_by.push(seq);
         }
     }
     Ok(History {
@@ -201,16 +237,15 @@ impl History {
             .entries
             .iter()
             .map(|e| {
-                let view = EntryView::parse(&e.bytes).expect("parsed before");
                 json!({
                     "seq": e.seq,
-                    "recorded": view.recorded,
-                    "entry_hash": view.hash().to_hex(),
-                    "event_id": view.event_id.to_hex(),
+                    "recorded": e.recorded,
+                    "entry_hash": e.entry_hash.to_hex(),
+                    "event_id": e.event_id.to_hex(),
                     "via": e.via.describe(),
                     "corrected_by": e.corrected_by,
-                    "event": view.event,
-                    "signature": crate::encoding::b64(&view.signature),
+                    "event": e.event,
+                    "signature": crate::encoding::b64(&e.signature),
                 })
             })
             .collect();
@@ -219,25 +254,14 @@ impl History {
 
     /// The history as lines of text, one per entry.
     pub fn to_text(&self) -> String {
-        let mut out = format!(
-            "History of {} ({} entries)\n",
-            self.item,
-            self.entries.len()
-        );
+        let mut out = format!("History of {} ({} entries)\n", self.item, self.entries.len());
         for e in &self.entries {
-            let view = EntryView::parse(&e.bytes).expect("parsed before");
-            let ev = &view.event;
+            let ev = &e.event;
             let mark = if e.corrected_by.is_empty() {
                 String::new()
             } else {
-                format!(
-                    "  [declared in error by #{}]",
-                    e.corrected_by
-                        .iter()
-                        .map(u64::to_string)
-                        .collect::<Vec<_>>()
-                        .join(", #")
-                )
+                let by: Vec<String> = e.corrected_by.iter().map(u64::to_string).collect();
+                format!("  [declared in error by #{}]", by.join(", #"))
             };
             let via = if e.via == Via::Item {
                 String::new()

@@ -28,7 +28,7 @@ pub fn subtree_root<S: NodeSource>(src: &S, start: u64, end: u64) -> Result<Dige
     if len == 0 {
         return Ok(empty_root());
     }
-    if len.is_power_of_two() && start % len == 0 {
+    if len.is_power_of_two() && start.is_multiple_of(len) {
         let level = len.trailing_zeros() as u8;
         return src.node(level, start >> level);
     }

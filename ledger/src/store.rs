@@ -50,7 +50,7 @@ pub fn node_key(level: u8, index: u64) -> u64 {
 #[derive(Debug, thiserror::Error)]
 pub enum StoreError {
     #[error("storage: {0}")]
-    Db(#[from] redb::Error),
+    Db(Box<redb::Error>),
     #[error("I/O on {path}: {source}")]
     Io {
         path: PathBuf,
@@ -66,10 +66,11 @@ pub enum StoreError {
 
 macro_rules! from_redb {
     ($($t:ty),*) => {$(impl From<$t> for StoreError {
-        fn from(e: $t) -> Self { StoreError::Db(e.into()) }
+        fn from(e: $t) -> Self { StoreError::Db(Box::new(e.into())) }
     })*};
 }
 from_redb!(
+    redb::Error,
     redb::DatabaseError,
     redb::TransactionError,
     redb::TableError,
