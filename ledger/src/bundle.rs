@@ -196,8 +196,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     // Replay registrations and check every entry's signer, key, role and signature.
     let mut registry = Registry::default();
     // seq → (entry hash, prev links)
-    let mut views: BTreeMap<u64, (Digest, BTreeMap<String, Option<Digest>>)> =
-        BTreeMap::new();
+    let mut views: BTreeMap<u64, (Digest, BTreeMap<String, Option<Digest>>)> = BTreeMap::new();
     for (&seq, (bytes, _)) in &all {
         let view = match EntryView::parse(bytes) {
             Ok(v) => v,

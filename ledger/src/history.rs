@@ -254,7 +254,11 @@ impl History {
 
     /// The history as lines of text, one per entry.
     pub fn to_text(&self) -> String {
-        let mut out = format!("History of {} ({} entries)\n", self.item, self.entries.len());
+        let mut out = format!(
+            "History of {} ({} entries)\n",
+            self.item,
+            self.entries.len()
+        );
         for e in &self.entries {
             let ev = &e.event;
             let mark = if e.corrected_by.is_empty() {

@@ -1,16 +1,220 @@
-//! `suyuan serve` and `suyuan demo`.
-use std::path::Path;
+//! `suyuan serve` and `suyuan demo`, and the HTTP client side of `verify --server`.
+use anyhow::{bail, Context};
+use std::collections::BTreeSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
 use std::process::ExitCode;
+use std::sync::Arc;
+use suyuan_ledger::entry::EntryView;
+use suyuan_ledger::gs1::Item;
+use suyuan_ledger::Ledger;
 
-pub fn serve(_data: &Path, _listen: &str) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("serve is not built yet")
+/// Serves the log in `data`, creating it (with a new registrar key) if there is none.
+pub fn serve(data: &Path, listen: &str) -> anyhow::Result<ExitCode> {
+    suyuan_api::init_logging();
+    let ledger = if data.join(suyuan_ledger::store::DB_FILE).exists() {
+        super::open(data)?
+    } else {
+        super::init::run(data, None, None, "registrar", "Suyuan registrar", "CN")?;
+        super::open(data)?
+    };
+    run(ledger, listen, |addr, ledger| {
+        eprintln!("log {} ({} entries)", ledger.origin(), ledger.size());
+        eprintln!("verifier key: {}", ledger.verifier_key());
+        println!("listening on http://{addr}");
+        let _ = std::io::stdout().flush();
+    })
 }
 
-pub fn demo(_data: Option<&Path>, _listen: &str) -> anyhow::Result<ExitCode> {
-    anyhow::bail!("demo is not built yet")
+fn run(
+    ledger: Ledger,
+    listen: &str,
+    ready: impl FnOnce(std::net::SocketAddr, &Ledger),
+) -> anyhow::Result<ExitCode> {
+    let ledger = Arc::new(ledger);
+    let l2 = ledger.clone();
+    suyuan_api::run(ledger, listen, suyuan_api::Config::default(), move |addr| {
+        ready(addr, &l2)
+    })?;
+    Ok(ExitCode::SUCCESS)
+}
+
+/// Creates and seeds a demo store if there is none, serves it, and prints consumer URLs.
+pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
+    suyuan_api::init_logging();
+    let dir = data
+        .map(Path::to_path_buf)
+        .unwrap_or_else(|| PathBuf::from("suyuan-demo"));
+    let ledger = if dir.join(suyuan_ledger::store::DB_FILE).exists() {
+        eprintln!("using the existing demo store in {}", dir.display());
+        super::open(&dir)?
+    } else {
+        let scenario = crate::scenario::Scenario::open(&crate::scenario::default_dir())?;
+        crate::commands::seed::seed(&dir, &scenario)?
+    };
+    let picks = demo_items(&ledger)?;
+    run(ledger, listen, move |addr, ledger| {
+        let host = if addr.ip().is_unspecified() {
+            format!("127.0.0.1:{}", addr.port())
+        } else {
+            addr.to_string()
+        };
+        let mut out = String::new();
+        out.push_str(&format!(
+            "\nSuyuan demo: log {} with {} entries, serving on http://{host}\n\n",
+            ledger.origin(),
+            ledger.size()
+        ));
+        out.push_str("Consumer pages (what the QR code on each item opens):\n");
+        for (what, item) in &picks {
+            out.push_str(&format!("  {what:<34} http://{host}/{item}\n"));
+        }
+        out.push_str(&format!(
+            "\nLog public key:  {}\nVerifier key:    {}\n",
+            ledger.log_public_key(),
+            ledger.verifier_key()
+        ));
+        if let Some((_, item)) = picks.first() {
+            out.push_str(&format!(
+                "\nVerify an item from the command line:\n  suyuan verify --server http://{host} --item {item} --log-key {}\n",
+                ledger.verifier_key()
+            ));
+        }
+        out.push_str(&format!(
+            "\nAPI: http://{host}/openapi.json  checkpoint: http://{host}/v1/checkpoint  metrics: http://{host}/metrics\nCtrl-C stops the server.\n"
+        ));
+        print!("{out}");
+        let _ = std::io::stdout().flush();
+    })
+}
+
+/// A few telling items of the log: serialized units, a recalled lot, a parcel.
+fn demo_items(ledger: &Ledger) -> anyhow::Result<Vec<(String, String)>> {
+    let reader = ledger.read()?;
+    let items_of = |seq: u64| -> anyhow::Result<(serde_json::Value, Vec<String>)> {
+        let bytes = reader.entry(seq)?.context("entry missing")?;
+        let view = EntryView::parse(&bytes).map_err(|e| anyhow::anyhow!("{e}"))?;
+        let items = view.event["what"]["items"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|i| i.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default();
+        Ok((view.event, items))
+    };
+    // Serialized units by lot, and parcels, from the trade and logistics entries.
+    let mut units: Vec<String> = Vec::new();
+    let mut parcels: Vec<String> = Vec::new();
+    for kind in ["trade", "logistics"] {
+        for seq in reader.by_type(kind)?.into_iter().take(2000) {
+            let (ev, items) = items_of(seq)?;
+            for i in items
+                .iter()
+                .chain(ev["what"]["parent"].as_str().map(String::from).iter())
+            {
+                if i.starts_with("00/") {
+                    if !parcels.contains(i) {
+                        parcels.push(i.clone());
+                    }
+                } else if i.contains("/21/") && !units.contains(i) {
+                    units.push(i.clone());
+                }
+            }
+        }
+    }
+    let lot_of = |unit: &str| {
+        Item::parse(unit)
+            .ok()
+            .and_then(|i| i.lot_item())
+            .map(|l| l.to_string())
+    };
+    let mut picks = Vec::new();
+    let mut recalled: BTreeSet<String> = BTreeSet::new();
+    for seq in reader.by_type("recall")? {
+        let (_, items) = items_of(seq)?;
+        recalled.extend(items);
+    }
+    let mut seen_lots = BTreeSet::new();
+    for unit in &units {
+        let Some(lot) = lot_of(unit) else { continue };
+        if recalled.contains(&lot) || seen_lots.contains(&lot) {
+            continue;
+        }
+        seen_lots.insert(lot.clone());
+        let product = reader
+            .chain(&lot)?
+            .into_iter()
+            .find_map(|s| {
+                let (ev, _) = items_of(s).ok()?;
+                (ev["type"] == "production")
+                    .then(|| ev["body"]["product"].as_str().unwrap_or("").to_string())
+            })
+            .unwrap_or_default();
+        let short: String = product.chars().take(16).collect();
+        picks.push((format!("unit of {short}"), unit.clone()));
+        if seen_lots.len() >= 2 {
+            break;
+        }
+    }
+    for lot in recalled.iter().take(1) {
+        if let Some(unit) = units
+            .iter()
+            .find(|u| lot_of(u).as_deref() == Some(lot.as_str()))
+        {
+            picks.push(("unit of a RECALLED lot".into(), unit.clone()));
+        }
+        picks.push(("the recalled lot".into(), lot.clone()));
+    }
+    if let Some(p) = parcels.first() {
+        picks.push(("a parcel (SSCC)".into(), p.clone()));
+    }
+    if picks.is_empty() {
+        if let Some(u) = units.first() {
+            picks.push(("an item".into(), u.clone()));
+        }
+    }
+    Ok(picks)
+}
+
+/// The path of an item given as a path or as a full Digital Link URI.
+fn item_path(item: &str) -> anyhow::Result<String> {
+    let path = match item.find("://") {
+        Some(i) => {
+            let rest = &item[i + 3..];
+            rest.find('/').map(|j| &rest[j + 1..]).unwrap_or("")
+        }
+        None => item,
+    };
+    let path = path.split(['?', '#']).next().unwrap_or("");
+    Ok(Item::parse(path)
+        .with_context(|| format!("{item} is not a Digital Link item path"))?
+        .to_string())
 }
 
 /// Fetches an item's evidence bundle from a running server.
-pub fn fetch_bundle(_server: &str, _item: &str) -> anyhow::Result<serde_json::Value> {
-    anyhow::bail!("verify --server is not built yet")
+pub fn fetch_bundle(server: &str, item: &str) -> anyhow::Result<serde_json::Value> {
+    let path = item_path(item)?;
+    let url = format!("{}/v1/bundle/{path}", server.trim_end_matches('/'));
+    let agent = ureq::AgentBuilder::new()
+        .timeout(std::time::Duration::from_secs(60))
+        .build();
+    match agent.get(&url).set("Accept", "application/json").call() {
+        Ok(resp) => {
+            let text = resp
+                .into_string()
+                .with_context(|| format!("reading {url}"))?;
+            serde_json::from_str(&text).with_context(|| format!("{url} did not answer JSON"))
+        }
+        Err(ureq::Error::Status(code, resp)) => {
+            let body = resp.into_string().unwrap_or_default();
+            let msg = serde_json::from_str::<serde_json::Value>(&body)
+                .ok()
+                .and_then(|v| v["error"]["message"].as_str().map(String::from))
+                .unwrap_or(body);
+            bail!("{url}: HTTP {code}: {msg}")
+        }
+        Err(e) => bail!("{url}: {e}"),
+    }
 }

@@ -1,0 +1,269 @@
+//! Submitting signed events. Receipts are returned only after the group commit holding
+//! the entries is durable; nothing is stored for a refused submission.
+
+use crate::error::{refusal_status, ApiError};
+use crate::wire::{BatchItem, BatchResponse, ReceiptBody, SubmitResponse};
+use crate::writer::WriteError;
+use crate::Shared;
+use axum::body::Bytes;
+use axum::extract::rejection::BytesRejection;
+use axum::extract::State;
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde_json::Value;
+use suyuan_ledger::event::SignedEvent;
+use suyuan_ledger::private::PrivatePart;
+use suyuan_ledger::Submission;
+
+/// Checks the content type and reads the body as JSON.
+fn json_body(
+    state: &Shared,
+    headers: &HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Value, ApiError> {
+    let reject = |e: ApiError| {
+        state.metrics.rejected(&e.code, 1);
+        e
+    };
+    let body = body.map_err(|e| {
+        reject(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            ApiError::new(
+                StatusCode::PAYLOAD_TOO_LARGE,
+                "too_large",
+                format!("request body over the limit: {}", e.body_text()),
+            )
+        } else {
+            ApiError::new(e.status(), "malformed", e.body_text())
+        })
+    })?;
+    let ctype = headers
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    let mime = ctype.split(';').next().unwrap_or("").trim();
+    if !mime.eq_ignore_ascii_case("application/json") {
+        return Err(reject(ApiError::new(
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "unsupported_media_type",
+            format!("Content-Type must be application/json, not {ctype:?}"),
+        )));
+    }
+    if let Some(charset) = ctype
+        .split(';')
+        .skip(1)
+        .filter_map(|p| p.trim().strip_prefix("charset="))
+        .next()
+    {
+        if !charset.trim_matches('"').eq_ignore_ascii_case("utf-8") {
+            return Err(reject(ApiError::new(
+                StatusCode::UNSUPPORTED_MEDIA_TYPE,
+                "unsupported_media_type",
+                format!("JSON must be UTF-8, not {charset}"),
+            )));
+        }
+    }
+    if std::str::from_utf8(&body).is_err() {
+        return Err(reject(ApiError::malformed("the body is not valid UTF-8")));
+    }
+    serde_json::from_slice(&body)
+        .map_err(|e| reject(ApiError::malformed(format!("the body is not JSON: {e}"))))
+}
+
+/// Reads one submission: `{"event", "signature", "private"?}`. `prefix` names its place
+/// in a batch for error fields.
+pub fn parse_submission(v: &Value, prefix: &str) -> Result<Submission, ApiError> {
+    let field = |f: &str| format!("{prefix}{f}");
+    let Some(obj) = v.as_object() else {
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "a submission is a JSON object with event and signature",
+        )
+        .with_field(field("submission")));
+    };
+    let mut obj = obj.clone();
+    let private = match obj.remove("private") {
+        None | Some(Value::Null) => None,
+        Some(p) => Some(PrivatePart::from_json(&p).map_err(|m| {
+            ApiError::new(
+                StatusCode::UNPROCESSABLE_ENTITY,
+                "private_part",
+                format!("private part {m}"),
+            )
+            .with_field(field("private"))
+        })?),
+    };
+    let signed = SignedEvent::parse(&Value::Object(obj)).map_err(|e| {
+        let path = match e.field.as_str() {
+            "submission" | "signature" | "event" => e.field.clone(),
+            f if f.starts_with("event") => f.to_string(),
+            f if [
+                "type",
+                "client_id",
+                "actor",
+                "key",
+                "time",
+                "what",
+                "where",
+                "why",
+                "body",
+                "private_digest",
+            ]
+            .iter()
+            .any(|top| {
+                f == *top || f.starts_with(&format!("{top}.")) || f.starts_with(&format!("{top}["))
+            }) =>
+            {
+                format!("event.{f}")
+            }
+            f => f.to_string(),
+        };
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
+            .with_field(field(&path))
+    })?;
+    Ok(Submission { signed, private })
+}
+
+fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {
+    match e {
+        WriteError::Closed => {
+            state.metrics.rejected("shutting_down", n);
+            ApiError::shutting_down()
+        }
+        WriteError::Store(m) => ApiError::internal(format!(
+            "the log could not store the submission (nothing was stored): {m}"
+        )),
+    }
+}
+
+/// Submit one signed event.
+#[utoipa::path(post, path = "/v1/events", tag = "submit",
+    request_body(content = crate::wire::SubmissionBody, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Durably recorded (or already recorded: the same receipt)", body = SubmitResponse),
+        (status = 400, description = "Malformed JSON or body", body = crate::wire::ErrorBody),
+        (status = 401, description = "The signature does not verify", body = crate::wire::ErrorBody),
+        (status = 403, description = "Unknown actor, unregistered or revoked key, or a role that may not record this type", body = crate::wire::ErrorBody),
+        (status = 409, description = "The client id was already used for another event", body = crate::wire::ErrorBody),
+        (status = 413, description = "Body or entry over the limit", body = crate::wire::ErrorBody),
+        (status = 415, description = "Not application/json", body = crate::wire::ErrorBody),
+        (status = 422, description = "Invalid event, missing reference, future time, conflict, or private part mismatch", body = crate::wire::ErrorBody),
+        (status = 503, description = "Shutting down; nothing stored", body = crate::wire::ErrorBody),
+    ))]
+pub async fn submit_event(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let v = json_body(&state, &headers, body)?;
+    let sub = parse_submission(&v, "").inspect_err(|e| state.metrics.rejected(&e.code, 1))?;
+    if state.shutting_down() {
+        state.metrics.rejected("shutting_down", 1);
+        return Err(ApiError::shutting_down());
+    }
+    let committed = state
+        .writer
+        .submit(vec![sub])
+        .await
+        .map_err(|e| write_error(&state, e, 1))?;
+    match committed.results.into_iter().next() {
+        Some(Ok(receipt)) => Ok(Json(SubmitResponse {
+            receipt: ReceiptBody::from(&receipt),
+            checkpoint: committed.checkpoint.note,
+        })
+        .into_response()),
+        Some(Err(refusal)) => Err(ApiError::from(&refusal)),
+        None => Err(ApiError::internal("no result from the writer")),
+    }
+}
+
+/// Submit many signed events at once (a JSON array). Every event is parsed first; if any
+/// is malformed or invalid, the whole batch is refused and nothing is stored. The rest
+/// are admitted in order in one group commit; each gets its receipt or its refusal.
+#[utoipa::path(post, path = "/v1/events/batch", tag = "submit",
+    request_body(content = Vec<crate::wire::SubmissionBody>, content_type = "application/json"),
+    responses(
+        (status = 200, description = "Per-event receipts or refusals", body = BatchResponse),
+        (status = 400, description = "Malformed JSON", body = crate::wire::ErrorBody),
+        (status = 413, description = "Body or batch over the limit", body = crate::wire::ErrorBody),
+        (status = 415, description = "Not application/json", body = crate::wire::ErrorBody),
+        (status = 422, description = "An event is invalid (field names which); nothing stored", body = crate::wire::ErrorBody),
+        (status = 503, description = "Shutting down; nothing stored", body = crate::wire::ErrorBody),
+    ))]
+pub async fn submit_batch(
+    State(state): State<Shared>,
+    headers: HeaderMap,
+    body: Result<Bytes, BytesRejection>,
+) -> Result<Response, ApiError> {
+    let v = json_body(&state, &headers, body)?;
+    let Value::Array(items) = v else {
+        state.metrics.rejected("invalid", 1);
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "a batch is a JSON array of submissions",
+        ));
+    };
+    let max = state.config.max_batch_events;
+    if items.len() > max {
+        state.metrics.rejected("too_large", items.len() as u64);
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("a batch holds at most {max} events, not {}", items.len()),
+        ));
+    }
+    if items.is_empty() {
+        state.metrics.rejected("invalid", 1);
+        return Err(ApiError::new(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "the batch is empty",
+        ));
+    }
+    let n = items.len() as u64;
+    let subs = items
+        .iter()
+        .enumerate()
+        .map(|(i, v)| parse_submission(v, &format!("[{i}].")))
+        .collect::<Result<Vec<_>, _>>()
+        .inspect_err(|e| state.metrics.rejected(&e.code, n))?;
+    if state.shutting_down() {
+        state.metrics.rejected("shutting_down", n);
+        return Err(ApiError::shutting_down());
+    }
+    let committed = state
+        .writer
+        .submit(subs)
+        .await
+        .map_err(|e| write_error(&state, e, n))?;
+    let mut accepted = 0;
+    let results: Vec<BatchItem> = committed
+        .results
+        .iter()
+        .map(|r| match r {
+            Ok(receipt) => {
+                accepted += 1;
+                BatchItem {
+                    receipt: Some(ReceiptBody::from(receipt)),
+                    error: None,
+                    status: 200,
+                }
+            }
+            Err(refusal) => BatchItem {
+                receipt: None,
+                error: Some(ApiError::from(refusal).detail()),
+                status: refusal_status(refusal).as_u16(),
+            },
+        })
+        .collect();
+    let refused = results.len() - accepted;
+    Ok(Json(BatchResponse {
+        results,
+        accepted,
+        refused,
+        checkpoint: committed.checkpoint.note,
+    })
+    .into_response())
+}

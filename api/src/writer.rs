@@ -1,0 +1,124 @@
+//! Group commit: one thread owns appending. Handlers queue their submissions; the thread
+//! takes everything waiting at that moment, appends it with one `Ledger::append_batch`
+//! (one durable redb transaction), and only then hands each caller its results. Under
+//! load many concurrent submissions share one fsync; when idle a lone submission is
+//! committed at once.
+
+use crate::metrics::Metrics;
+use std::sync::mpsc;
+use std::sync::Arc;
+use std::time::Instant;
+use suyuan_ledger::admission::Refusal;
+use suyuan_ledger::checkpoint::Checkpoint;
+use suyuan_ledger::receipt::Receipt;
+use suyuan_ledger::{Ledger, Submission};
+use tokio::sync::oneshot;
+
+/// Most submissions committed in one transaction.
+pub const MAX_GROUP: usize = 4096;
+
+/// What one queued request gets back once its group has committed.
+pub struct Committed {
+    pub results: Vec<Result<Receipt, Refusal>>,
+    pub checkpoint: Checkpoint,
+}
+
+/// Why a queued request got no results.
+#[derive(Debug, thiserror::Error)]
+pub enum WriteError {
+    #[error("the log is shutting down")]
+    Closed,
+    #[error("storage error: {0}")]
+    Store(String),
+}
+
+struct Job {
+    subs: Vec<Submission>,
+    reply: oneshot::Sender<Result<Committed, WriteError>>,
+}
+
+/// The handle handlers use to queue submissions.
+pub struct Writer {
+    tx: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer thread. It runs until every `Writer` is dropped and the queue is
+    /// empty, so whatever was queued before shutdown is committed before it exits.
+    pub fn start(ledger: Arc<Ledger>, metrics: Metrics) -> (Writer, std::thread::JoinHandle<()>) {
+        let (tx, rx) = mpsc::channel::<Job>();
+        let handle = std::thread::Builder::new()
+            .name("suyuan-writer".into())
+            .spawn(move || run(ledger, metrics, rx))
+            .expect("spawning the writer thread");
+        (Writer { tx }, handle)
+    }
+
+    /// Queues submissions and waits until they are durably committed (or refused).
+    pub async fn submit(&self, subs: Vec<Submission>) -> Result<Committed, WriteError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Job { subs, reply })
+            .map_err(|_| WriteError::Closed)?;
+        rx.await.map_err(|_| WriteError::Closed)?
+    }
+}
+
+fn run(ledger: Arc<Ledger>, metrics: Metrics, rx: mpsc::Receiver<Job>) {
+    while let Ok(first) = rx.recv() {
+        let mut jobs = vec![first];
+        let mut count = jobs[0].subs.len();
+        while count < MAX_GROUP {
+            match rx.try_recv() {
+                Ok(job) => {
+                    count += job.subs.len();
+                    jobs.push(job);
+                }
+                Err(_) => break,
+            }
+        }
+        let mut sizes = Vec::with_capacity(jobs.len());
+        let mut all = Vec::with_capacity(count);
+        let mut replies = Vec::with_capacity(jobs.len());
+        for job in jobs {
+            sizes.push(job.subs.len());
+            all.extend(job.subs);
+            replies.push(job.reply);
+        }
+        let start = Instant::now();
+        let outcome = ledger.append_batch(all);
+        let elapsed = start.elapsed();
+        metrics.commit_seconds.observe(elapsed.as_secs_f64());
+        metrics.batch_size.observe(count as f64);
+        match outcome {
+            Ok(outcome) => {
+                metrics.entries.set(outcome.checkpoint.size as i64);
+                let mut results = outcome.results.into_iter();
+                for (size, reply) in sizes.into_iter().zip(replies) {
+                    let mine: Vec<_> = results.by_ref().take(size).collect();
+                    for r in &mine {
+                        match r {
+                            Ok(_) => metrics.submissions.with_label_values(&["accepted"]).inc(),
+                            Err(refusal) => {
+                                metrics.submissions.with_label_values(&["refused"]).inc();
+                                metrics.refusals.with_label_values(&[refusal.code()]).inc();
+                            }
+                        }
+                    }
+                    let _ = reply.send(Ok(Committed {
+                        results: mine,
+                        checkpoint: outcome.checkpoint.clone(),
+                    }));
+                }
+            }
+            Err(e) => {
+                tracing::error!(error = %e, "group commit failed; nothing of it was stored");
+                metrics.store_errors.inc();
+                for reply in replies {
+                    let _ = reply.send(Err(WriteError::Store(e.to_string())));
+                }
+            }
+        }
+    }
+    tracing::debug!("writer stopped");
+}

@@ -1,0 +1,266 @@
+//! Browser tests of the consumer page: headless Chromium (Debian's `chromium`, driven by
+//! playwright-core from tests/browser) loads pages of the seeded scenario and must report
+//! "verified" for the real data, and a failure, never "verified", when a proxy between
+//! the server and the browser alters an entry. `scripts/install-test-deps.sh` installs
+//! what it needs; without those this test fails under CI and is skipped elsewhere.
+
+mod http_support;
+
+use http_support::*;
+use serde_json::{json, Value};
+use std::io::{Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+use std::time::Duration;
+
+fn browser_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
+}
+
+fn deps_present() -> Result<(), String> {
+    let chromium = std::env::var("CHROMIUM").unwrap_or_else(|_| "/usr/bin/chromium".into());
+    if !Path::new(&chromium).exists() {
+        return Err(format!("{chromium} is missing"));
+    }
+    if !browser_dir().join("node_modules/playwright-core").exists() {
+        return Err("tests/browser/node_modules/playwright-core is missing".into());
+    }
+    if Command::new("node").arg("--version").output().is_err() {
+        return Err("node is missing".into());
+    }
+    Ok(())
+}
+
+/// How the proxy alters what passes through it.
+#[derive(Clone, Copy)]
+enum Tamper {
+    /// Flip every failed test verdict to pass inside entries (the data the page loads).
+    BundleVerdict,
+    /// Flip the verdict the page itself shows.
+    PageVerdict,
+}
+
+fn tamper(mode: Tamper, body: Vec<u8>) -> Vec<u8> {
+    let text = match String::from_utf8(body) {
+        Ok(t) => t,
+        Err(e) => return e.into_bytes(),
+    };
+    match mode {
+        Tamper::BundleVerdict => text.replace(r#"\"verdict\":\"fail\""#, r#"\"verdict\":\"pass\""#),
+        Tamper::PageVerdict => text
+            .replace(r#"data-k="e:verdict">FAIL<"#, r#"data-k="e:verdict">pass<"#)
+            .replace(
+                r#"data-k="e:verdict">不合格<"#,
+                r#"data-k="e:verdict">合格<"#,
+            ),
+    }
+    .into_bytes()
+}
+
+/// A man-in-the-middle HTTP proxy on loopback: forwards each request to `upstream` as
+/// HTTP/1.0 (so the answer is close-delimited, never chunked), alters the body, and
+/// answers with the new length.
+fn start_proxy(upstream: String, mode: Tamper) -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for conn in listener.incoming().flatten() {
+            let upstream = upstream.clone();
+            std::thread::spawn(move || {
+                let _ = proxy_one(conn, &upstream, mode);
+            });
+        }
+    });
+    format!("http://{addr}")
+}
+
+fn proxy_one(mut client: TcpStream, upstream: &str, mode: Tamper) -> std::io::Result<()> {
+    client.set_read_timeout(Some(Duration::from_secs(30)))?;
+    let mut buf = Vec::new();
+    let mut chunk = [0u8; 8192];
+    let head_end = loop {
+        let n = client.read(&mut chunk)?;
+        if n == 0 {
+            return Ok(());
+        }
+        buf.extend_from_slice(&chunk[..n]);
+        if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
+            break i + 4;
+        }
+    };
+    let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
+    let mut lines = head.split("\r\n");
+    let request_line = lines.next().unwrap_or("");
+    let mut parts = request_line.split(' ');
+    let (method, target) = (parts.next().unwrap_or("GET"), parts.next().unwrap_or("/"));
+    let mut out = format!("{method} {target} HTTP/1.0\r\n");
+    let mut content_length = 0;
+    for l in lines.filter(|l| !l.is_empty()) {
+        let lower = l.to_ascii_lowercase();
+        if lower.starts_with("connection:")
+            || lower.starts_with("accept-encoding:")
+            || lower.starts_with("keep-alive:")
+        {
+            continue;
+        }
+        if let Some(v) = lower.strip_prefix("content-length:") {
+            content_length = v.trim().parse().unwrap_or(0);
+        }
+        out.push_str(l);
+        out.push_str("\r\n");
+    }
+    out.push_str("\r\n");
+    let mut body = buf[head_end..].to_vec();
+    while body.len() < content_length {
+        let n = client.read(&mut chunk)?;
+        if n == 0 {
+            break;
+        }
+        body.extend_from_slice(&chunk[..n]);
+    }
+    let mut up = TcpStream::connect(upstream.trim_start_matches("http://"))?;
+    up.write_all(out.as_bytes())?;
+    up.write_all(&body)?;
+    let mut resp = Vec::new();
+    up.read_to_end(&mut resp)?;
+    let split = resp
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .map(|i| i + 4)
+        .unwrap_or(resp.len());
+    let rhead = String::from_utf8_lossy(&resp[..split]).into_owned();
+    let rbody = tamper(mode, resp[split..].to_vec());
+    let mut head_out = String::new();
+    for (i, l) in rhead.split("\r\n").filter(|l| !l.is_empty()).enumerate() {
+        let lower = l.to_ascii_lowercase();
+        if i > 0
+            && (lower.starts_with("content-length:")
+                || lower.starts_with("connection:")
+                || lower.starts_with("transfer-encoding:"))
+        {
+            continue;
+        }
+        head_out.push_str(l);
+        head_out.push_str("\r\n");
+    }
+    head_out.push_str(&format!(
+        "Content-Length: {}\r\nConnection: close\r\n\r\n",
+        rbody.len()
+    ));
+    client.write_all(head_out.as_bytes())?;
+    client.write_all(&rbody)?;
+    client.flush()
+}
+
+/// Items of the scenario: a unit of a lot with a failed test, and a unit of a lot with
+/// none, read from the fixture's events.
+fn scenario_items() -> (String, String) {
+    let text = std::fs::read_to_string(
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenario/events.jsonl"),
+    )
+    .unwrap();
+    let events: Vec<Value> = text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str::<Value>(l).unwrap()["event"].clone())
+        .collect();
+    let items = |ev: &Value| -> Vec<String> {
+        ev["what"]["items"]
+            .as_array()
+            .map(|a| {
+                a.iter()
+                    .filter_map(|i| i.as_str().map(String::from))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let failed_lots: Vec<String> = events
+        .iter()
+        .filter(|e| e["type"] == "inspection" && e["body"]["verdict"] == "fail")
+        .flat_map(items)
+        .collect();
+    assert!(!failed_lots.is_empty(), "the scenario has a failed test");
+    let units: Vec<String> = events
+        .iter()
+        .filter(|e| e["type"] == "trade")
+        .flat_map(items)
+        .filter(|i| i.contains("/21/"))
+        .collect();
+    let in_failed = |u: &String| {
+        failed_lots
+            .iter()
+            .any(|l| u.starts_with(&format!("{l}/21/")))
+    };
+    let bad = units
+        .iter()
+        .find(|u| in_failed(u))
+        .cloned()
+        .unwrap_or_else(|| failed_lots[0].clone());
+    let good = units
+        .iter()
+        .find(|u| !in_failed(u))
+        .cloned()
+        .expect("a unit of a good lot");
+    (good, bad)
+}
+
+#[test]
+fn consumer_page_verifies_in_chromium_and_detects_tampering() {
+    if let Err(missing) = deps_present() {
+        if std::env::var_os("CI").is_some() {
+            panic!("browser test dependencies missing under CI: {missing}; run scripts/install-test-deps.sh");
+        }
+        eprintln!("SKIPPED: {missing}; run scripts/install-test-deps.sh");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("demo");
+    run_ok(&[
+        "seed",
+        "--data",
+        dir.to_str().unwrap(),
+        Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join("fixtures/scenario")
+            .to_str()
+            .unwrap(),
+    ]);
+    let server = Server::start(&dir);
+    let (good, bad) = scenario_items();
+    let bundle_proxy = start_proxy(server.base.clone(), Tamper::BundleVerdict);
+    let page_proxy = start_proxy(server.base.clone(), Tamper::PageVerdict);
+    // The proxies really do alter what passes.
+    let honest = get(
+        &server.url(&format!("/v1/bundle/{bad}")),
+        "application/json",
+    )
+    .text();
+    let altered = get(
+        &format!("{bundle_proxy}/v1/bundle/{bad}"),
+        "application/json",
+    )
+    .text();
+    assert_ne!(honest, altered, "the bundle proxy flips a verdict");
+    let cases = json!([
+        {"name": "good-unit-verified", "url": server.url(&format!("/{good}?lang=zh-Hans")), "expect": "verified"},
+        {"name": "failed-lot-unit-verified", "url": server.url(&format!("/{bad}?lang=en")), "expect": "verified", "contains": ["FAIL", "RECALL"]},
+        {"name": "failed-lot-zh-Hant", "url": server.url(&format!("/{bad}?lang=zh-Hant")), "expect": "verified", "contains": ["不合格"]},
+        {"name": "tampered-bundle", "url": format!("{bundle_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "signature"},
+        {"name": "tampered-page", "url": format!("{page_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "differs from the signed entry"},
+        {"name": "javascript-off", "url": server.url(&format!("/{bad}?lang=en")), "javascript": false, "contains": ["FAIL", "Verification needs JavaScript"]},
+    ]);
+    let out = Command::new("node")
+        .arg(browser_dir().join("consumer_page.mjs"))
+        .arg(cases.to_string())
+        .current_dir(browser_dir())
+        .output()
+        .expect("running node");
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    eprintln!("{stdout}{}", String::from_utf8_lossy(&out.stderr));
+    assert!(out.status.success(), "browser checks failed:\n{stdout}");
+    assert_eq!(
+        stdout.lines().filter(|l| l.contains("\"ok\":true")).count(),
+        6,
+        "{stdout}"
+    );
+}
