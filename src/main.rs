@@ -3,6 +3,7 @@
 mod commands;
 mod progress;
 mod scenario;
+mod workload;
 
 use clap::{Parser, Subcommand};
 use std::path::PathBuf;

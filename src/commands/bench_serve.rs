@@ -9,150 +9,17 @@
 //! `http_ingest_per_s=… history_p50_ms=… history_p99_ms=… history_per_s=… ed25519_verify_per_s=… http_ingest_ratio=…`
 //! where the ratio divides ingest by a single-threaded ed25519 verify loop of this run.
 
+use crate::workload;
 use anyhow::{bail, Context};
 use rayon::prelude::*;
-use serde_json::{json, Value};
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 use suyuan_ledger::event::SignedEvent;
 use suyuan_ledger::keys::{SecretKey, EVENT_CONTEXT};
-use suyuan_ledger::{Ledger, RegistrarSpec, Submission};
+use suyuan_ledger::Submission;
 
-const GTIN: &str = "04710000000011";
-const ACTORS: [(&str, &str); 7] = [
-    ("TW-PRODUCER-1", "producer"),
-    ("TW-LAB-1", "lab"),
-    ("CN-PLATFORM-1", "platform"),
-    ("CN-PAY-1", "payment"),
-    ("CN-CARRIER-1", "carrier"),
-    ("CN-CUSTOMS-3511", "customs"),
-    ("CONSUMER-1", "consumer"),
-];
-
-fn keys() -> Vec<SecretKey> {
-    (0..ACTORS.len())
-        .map(|i| SecretKey::from_seed(&[i as u8 + 1; 32]))
-        .collect()
-}
-
-/// The k-th story (10 entries): a lot produced and tested, one unit sold, paid, shipped,
-/// cleared, delivered and reviewed.
-fn story(k: usize, keys: &[SecretKey]) -> Vec<SignedEvent> {
-    let lot = format!("01/{GTIN}/10/B{k}");
-    let unit = format!("{lot}/21/{k}");
-    let (order, pay, bill) = (format!("O{k}"), format!("P{k}"), format!("W{k}"));
-    let t = |h: usize| {
-        format!(
-            "2026-06-{:02}T{:02}:{:02}:00+08:00",
-            1 + k % 28,
-            8 + h,
-            k % 60
-        )
-    };
-    let cny = |v: &str| json!({"amount": v, "currency": "CNY"});
-    let ev = |who: usize, cid: String, kind: &str, h: usize, items: Value, body: Value| -> Value {
-        json!({"type": kind, "client_id": cid, "actor": ACTORS[who].0, "key": keys[who].public().to_string(),
-               "time": t(h), "what": {"items": items}, "where": {"country": "CN", "place": "Pingtan, Fujian"}, "body": body})
-    };
-    let mut prod = ev(
-        0,
-        format!("p{k}"),
-        "production",
-        0,
-        json!([lot]),
-        json!({"product": "Alishan high-mountain oolong 150 g", "produced": "2026-05-20", "expiry": "2028-05-19",
-               "origin": "Alishan, Chiayi County", "facility": "Shizhuo tea factory"}),
-    );
-    prod["what"]["quantity"] = json!({"value": "1200", "uom": "H87"});
-    let commitment = "5f2b3c6a8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192";
-    let logistics = |i: usize, status: &str, place: &str, temp: &str| {
-        ev(
-            4,
-            format!("l{k}-{i}"),
-            "logistics",
-            5 + i,
-            json!([unit]),
-            json!({"waybill_no": bill, "order_no": order, "status": status, "mode": "sea",
-                   "location": place, "temperature": {"value": temp, "uom": "CEL"}}),
-        )
-    };
-    let events = vec![
-        (0, prod),
-        (
-            1,
-            ev(
-                1,
-                format!("i{k}"),
-                "inspection",
-                1,
-                json!([lot]),
-                json!({"lab": "Taichung Food Testing Lab", "standard": "GB 2763-2021", "sample": format!("S{k}"),
-                   "report_no": format!("R{k}"), "report_hash": "9f2c".repeat(16), "verdict": "pass",
-                   "results": [{"analyte": "chlorpyrifos", "value": "0.01", "limit": "0.1", "unit": "mg/kg", "below_loq": true}]}),
-            ),
-        ),
-        (
-            2,
-            ev(
-                2,
-                format!("o{k}"),
-                "trade",
-                2,
-                json!([unit]),
-                json!({"order_no": order, "trade_mode": "9610", "seller": "TW-PRODUCER-1", "buyer_commitment": commitment,
-                   "lines": [{"gtin": GTIN, "description": "oolong tea 150 g", "hs_code": "0902300000", "quantity": "1", "unit_price": cny("368.00")}],
-                   "goods": cny("368.00"), "freight": cny("20.00"), "tax": cny("35.69"), "total": cny("423.69")}),
-            ),
-        ),
-        (
-            3,
-            ev(
-                3,
-                format!("y{k}"),
-                "payment",
-                3,
-                json!([]),
-                json!({"payment_no": pay, "order_no": order, "payer_commitment": commitment, "amount": cny("423.69"), "status": "paid"}),
-            ),
-        ),
-        (4, logistics(0, "picked_up", "Taichung Port", "21.5")),
-        (4, logistics(1, "in_transit", "Taiwan Strait", "22.0")),
-        (
-            5,
-            ev(
-                5,
-                format!("c{k}"),
-                "clearance",
-                7,
-                json!([unit]),
-                json!({"declaration_no": format!("D{k}"), "customs_office": "3511 Pingtan Customs", "direction": "import",
-                   "trade_mode": "9610", "hs_code": "0902300000", "status": "released",
-                   "order_no": order, "payment_no": pay, "waybill_no": bill}),
-            ),
-        ),
-        (4, logistics(2, "arrived", "Pingtan", "20.5")),
-        (4, logistics(3, "delivered", "Fuzhou", "20.0")),
-        (
-            6,
-            ev(
-                6,
-                format!("r{k}"),
-                "review",
-                12,
-                json!([unit]),
-                json!({"kind": "rating", "rating": 5, "text": "香气清雅，回甘明显", "lang": "zh-Hans", "order_no": order}),
-            ),
-        ),
-    ];
-    events
-        .into_iter()
-        .map(|(who, e)| SignedEvent::sign(e, &keys[who]).expect("bench events are valid"))
-        .collect()
-}
-
-const PER_STORY: usize = 10;
 /// Stories per batch request in the ingest measurement (10 events each).
 const STORIES_PER_REQUEST: usize = 5;
 
@@ -222,38 +89,15 @@ fn ingest(
 }
 
 fn build_store(dir: &std::path::Path, entries: usize, keys: &[SecretKey]) -> anyhow::Result<usize> {
-    let registrar = SecretKey::from_seed(&[0xAA; 32]);
-    let ledger = Ledger::init(
-        dir,
-        Some("bench.suyuan.local/log"),
-        RegistrarSpec {
-            id: "registrar",
-            name: "Bench registrar",
-            jurisdiction: "CN",
-            key: &registrar,
-        },
-    )?;
-    let regs: Vec<Submission> = ACTORS
-        .iter()
-        .zip(keys)
-        .map(|((id, role), key)| {
-            let ev = json!({"type": "registration", "client_id": format!("reg-{id}"), "actor": "registrar",
-                "key": registrar.public().to_string(), "time": "2026-01-01T00:00:00Z",
-                "body": {"action": "register", "subject": id, "name": id, "jurisdiction": "CN", "roles": [role], "keys": [key.public().to_string()]}});
-            Submission { signed: SignedEvent::sign(ev, &registrar).expect("valid"), private: None }
-        })
-        .collect();
-    for r in ledger.append_batch(regs)?.results {
-        r.map_err(|e| anyhow::anyhow!("bench registration refused: {e}"))?;
-    }
-    let stories = entries.div_ceil(PER_STORY);
+    let ledger = workload::create_store(dir, keys)?;
+    let stories = entries.div_ceil(workload::PER_STORY);
     let bar = crate::progress::bar(stories as u64, "building store");
     let chunk = 2048; // stories signed, then appended in groups of 1024 entries
     for start in (0..stories).step_by(chunk) {
         let end = (start + chunk).min(stories);
         let signed: Vec<SignedEvent> = (start..end)
             .into_par_iter()
-            .flat_map_iter(|k| story(k, keys))
+            .flat_map_iter(|k| workload::story(k, keys))
             .collect();
         let mut it = signed.into_iter().peekable();
         while it.peek().is_some() {
@@ -288,7 +132,7 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
     }
     let tmp = tempfile::tempdir().context("creating a temporary directory")?;
     let dir = tmp.path().join("bench");
-    let keys = keys();
+    let keys = workload::keys();
     eprintln!("building a store of {entries} entries…");
     let t0 = Instant::now();
     let stories = build_store(&dir, entries, &keys)?;
@@ -299,7 +143,7 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
     let work: Vec<Vec<String>> = (stories..stories + ingest_stories)
         .into_par_iter()
         .map(|k| {
-            story(k, &keys)
+            workload::story(k, &keys)
                 .iter()
                 .map(|s| s.to_json().to_string())
                 .collect()
@@ -308,7 +152,7 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
 
     // Baseline: single-threaded strict verification.
     let sample: Vec<SignedEvent> = (0..2000)
-        .flat_map(|k| story(stories + ingest_stories + k, &keys))
+        .flat_map(|k| workload::story(stories + ingest_stories + k, &keys))
         .collect();
     let start = Instant::now();
     for s in &sample {
@@ -354,7 +198,7 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
         let batch_events: usize = batched.iter().map(Vec::len).sum();
         eprintln!(
             "ingesting {batch_events} events over HTTP, {} per request, {clients} clients…",
-            STORIES_PER_REQUEST * PER_STORY
+            STORIES_PER_REQUEST * workload::PER_STORY
         );
         let ingest_per_s =
             batch_events as f64 / ingest(&base, clients, batched, STORIES_PER_REQUEST)?;
@@ -384,7 +228,7 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
                             let k = (x % stories as u64) as usize;
                             let t = Instant::now();
                             let resp = agent
-                                .get(&format!("{base}/v1/history/01/{GTIN}/10/B{k}/21/{k}"))
+                                .get(&format!("{base}/v1/history/{}", workload::unit(k)))
                                 .call()
                                 .map_err(|e| anyhow::anyhow!("history: {e}"))?;
                             let body = resp.into_string()?;
