@@ -103,7 +103,7 @@ impl<'a> EntryView<'a> {
         }
         let mut value: Value =
             serde_json::from_slice(bytes).map_err(|e| EntryError::Shape(e.to_string()))?;
-        if canonicalize(&value) != bytes {
+        if !crate::jcs::is_canonical_form_of(&value, bytes) {
             return Err(EntryError::NotCanonical);
         }
         let shape = |why: &str| EntryError::Shape(why.to_string());

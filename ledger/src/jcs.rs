@@ -6,11 +6,46 @@
 
 use serde_json::Value;
 
+/// Where canonical bytes go: a buffer, or a comparison against expected bytes.
+trait Sink {
+    fn put(&mut self, bytes: &[u8]);
+}
+
+impl Sink for Vec<u8> {
+    fn put(&mut self, bytes: &[u8]) {
+        self.extend_from_slice(bytes);
+    }
+}
+
+/// Compares the canonical form with `expected` as it is produced, without building it.
+struct Compare<'a> {
+    expected: &'a [u8],
+    pos: usize,
+    equal: bool,
+}
+
+impl Sink for Compare<'_> {
+    fn put(&mut self, bytes: &[u8]) {
+        if self.equal {
+            let end = self.pos + bytes.len();
+            self.equal = self.expected.get(self.pos..end) == Some(bytes);
+            self.pos = end;
+        }
+    }
+}
+
 /// The canonical bytes of a JSON value.
 pub fn canonicalize(value: &Value) -> Vec<u8> {
     let mut out = Vec::with_capacity(256);
     write_value(value, &mut out);
     out
+}
+
+/// True when `bytes` are exactly the canonical form of `value`.
+pub fn is_canonical_form_of(value: &Value, bytes: &[u8]) -> bool {
+    let mut cmp = Compare { expected: bytes, pos: 0, equal: true };
+    write_value(value, &mut cmp);
+    cmp.equal && cmp.pos == bytes.len()
 }
 
 /// Parses `bytes` as JSON and returns its canonical form.
@@ -21,45 +56,45 @@ pub fn canonicalize_bytes(bytes: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
 
 /// True when `bytes` are already exactly the canonical form of the JSON they hold.
 pub fn is_canonical(bytes: &[u8]) -> bool {
-    matches!(canonicalize_bytes(bytes), Ok(c) if c == bytes)
+    serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_canonical_form_of(&v, bytes))
 }
 
-fn write_value(value: &Value, out: &mut Vec<u8>) {
+fn write_value(value: &Value, out: &mut impl Sink) {
     match value {
-        Value::Null => out.extend_from_slice(b"null"),
-        Value::Bool(true) => out.extend_from_slice(b"true"),
-        Value::Bool(false) => out.extend_from_slice(b"false"),
+        Value::Null => out.put(b"null"),
+        Value::Bool(true) => out.put(b"true"),
+        Value::Bool(false) => out.put(b"false"),
         Value::Number(n) => write_number(n, out),
         Value::String(s) => write_string(s, out),
         Value::Array(items) => {
-            out.push(b'[');
+            out.put(b"[");
             for (i, item) in items.iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.put(b",");
                 }
                 write_value(item, out);
             }
-            out.push(b']');
+            out.put(b"]");
         }
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
             keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
-            out.push(b'{');
+            out.put(b"{");
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {
-                    out.push(b',');
+                    out.put(b",");
                 }
                 write_string(key, out);
-                out.push(b':');
+                out.put(b":");
                 write_value(&map[key], out);
             }
-            out.push(b'}');
+            out.put(b"}");
         }
     }
 }
 
 /// Numbers are IEEE doubles printed as ECMAScript's Number.prototype.toString does.
-fn write_number(n: &serde_json::Number, out: &mut Vec<u8>) {
+fn write_number(n: &serde_json::Number, out: &mut impl Sink) {
     let f = if let Some(i) = n.as_i64() {
         i as f64
     } else if let Some(u) = n.as_u64() {
@@ -68,34 +103,40 @@ fn write_number(n: &serde_json::Number, out: &mut Vec<u8>) {
         n.as_f64().unwrap_or(f64::NAN)
     };
     if f == 0.0 {
-        out.push(b'0'); // -0 prints as 0
+        out.put(b"0"); // -0 prints as 0
         return;
     }
     let mut buf = ryu_js::Buffer::new();
-    out.extend_from_slice(buf.format(f).as_bytes());
+    out.put(buf.format(f).as_bytes());
 }
 
-fn write_string(s: &str, out: &mut Vec<u8>) {
-    out.push(b'"');
-    for ch in s.chars() {
-        match ch {
-            '"' => out.extend_from_slice(b"\\\""),
-            '\\' => out.extend_from_slice(b"\\\\"),
-            '\u{8}' => out.extend_from_slice(b"\\b"),
-            '\t' => out.extend_from_slice(b"\\t"),
-            '\n' => out.extend_from_slice(b"\\n"),
-            '\u{c}' => out.extend_from_slice(b"\\f"),
-            '\r' => out.extend_from_slice(b"\\r"),
-            c if (c as u32) < 0x20 => {
-                out.extend_from_slice(format!("\\u{:04x}", c as u32).as_bytes());
-            }
-            c => {
-                let mut buf = [0u8; 4];
-                out.extend_from_slice(c.encode_utf8(&mut buf).as_bytes());
-            }
+fn write_string(s: &str, out: &mut impl Sink) {
+    out.put(b"\"");
+    // Runs of bytes that need no escape (everything but `"`, `\\` and controls below
+    // U+0020; multi-byte UTF-8 passes through as is) are written in one piece.
+    let bytes = s.as_bytes();
+    let mut run = 0;
+    for (i, &b) in bytes.iter().enumerate() {
+        let escape: Option<&[u8]> = match b {
+            b'"' => Some(b"\\\""),
+            b'\\' => Some(b"\\\\"),
+            0x08 => Some(b"\\b"),
+            b'\t' => Some(b"\\t"),
+            b'\n' => Some(b"\\n"),
+            0x0c => Some(b"\\f"),
+            b'\r' => Some(b"\\r"),
+            0..=0x1f => None,
+            _ => continue,
+        };
+        out.put(&bytes[run..i]);
+        match escape {
+            Some(e) => out.put(e),
+            None => out.put(format!("\\u{b:04x}").as_bytes()),
         }
+        run = i + 1;
     }
-    out.push(b'"');
+    out.put(&bytes[run..]);
+    out.put(b"\"");
 }
 
 #[cfg(test)]
