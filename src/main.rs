@@ -139,6 +139,9 @@ enum BenchCommand {
     Ingest {
         #[arg(long, default_value_t = 200_000)]
         events: usize,
+        /// Events per durable group commit (what a busy server gathers per commit).
+        #[arg(long, default_value_t = 4096)]
+        group: usize,
         /// Where to build the store (default: a temporary directory).
         #[arg(long)]
         dir: Option<PathBuf>,
@@ -211,8 +214,8 @@ fn main() -> ExitCode {
         Command::Demo { data, listen } => commands::serve::demo(data.as_deref(), &listen),
         Command::Qr { item, out, base } => commands::qr::run(&item, &out, &base),
         Command::Bench {
-            what: BenchCommand::Ingest { events, dir },
-        } => commands::bench::ingest(events, dir.as_deref()),
+            what: BenchCommand::Ingest { events, group, dir },
+        } => commands::bench::ingest(events, group, dir.as_deref()),
         Command::Bench {
             what: BenchCommand::Serve { entries, clients },
         } => commands::bench_serve::run(entries, clients),

@@ -43,7 +43,11 @@ pub fn canonicalize(value: &Value) -> Vec<u8> {
 
 /// True when `bytes` are exactly the canonical form of `value`.
 pub fn is_canonical_form_of(value: &Value, bytes: &[u8]) -> bool {
-    let mut cmp = Compare { expected: bytes, pos: 0, equal: true };
+    let mut cmp = Compare {
+        expected: bytes,
+        pos: 0,
+        equal: true,
+    };
     write_value(value, &mut cmp);
     cmp.equal && cmp.pos == bytes.len()
 }

@@ -13,12 +13,10 @@ use suyuan_ledger::event::SignedEvent;
 use suyuan_ledger::keys::EVENT_CONTEXT;
 use suyuan_ledger::Submission;
 
-/// Submissions per group commit, as a busy server would gather them.
-const GROUP: usize = 1024;
 /// Concurrent submitters.
 const SUBMITTERS: usize = 3;
 
-pub fn ingest(n: usize, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
+pub fn ingest(n: usize, group: usize, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let tmp;
     let dir = match dir {
         Some(d) => d.to_path_buf(),
@@ -56,10 +54,10 @@ pub fn ingest(n: usize, dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     }
     let ed25519_per_s = sample as f64 / start.elapsed().as_secs_f64();
 
-    eprintln!("ingesting {n} events in durable group commits of {GROUP} from {SUBMITTERS} concurrent submitters…");
+    eprintln!("ingesting {n} events in durable group commits of {group} from {SUBMITTERS} concurrent submitters…");
     let bar = crate::progress::bar(n as u64, "ingest");
     // Whole stories per group, so that no group depends on another still in flight.
-    let stories_per_group = GROUP / per_story;
+    let stories_per_group = (group / per_story).max(1);
     let groups: Vec<Vec<SignedEvent>> = {
         let mut groups = Vec::new();
         let mut iter = signed.into_iter().peekable();
