@@ -213,3 +213,59 @@ fn corrections_are_shown_beside_what_they_correct() {
         stdout(&o)
     );
 }
+
+#[test]
+fn indexes_rebuild_from_the_entries() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, _) = seeded(tmp.path());
+    let store_s = store.to_str().unwrap();
+    let tin = "01/04719865001270/10/AL2604Q1/21/00001";
+    let before = run(&["history", "--data", store_s, tin, "--json"]);
+    let bundle_before = tmp.path().join("before.json");
+    run(&[
+        "export",
+        "--data",
+        store_s,
+        "--item",
+        tin,
+        "--out",
+        bundle_before.to_str().unwrap(),
+    ]);
+    {
+        let ledger = suyuan_ledger::Ledger::open(&store).unwrap();
+        let registry_before: Vec<_> = {
+            let mut a: Vec<_> = ledger.registry().actors().cloned().collect();
+            a.sort_by(|x, y| x.id.cmp(&y.id));
+            a
+        };
+        assert_eq!(ledger.rebuild_indexes().unwrap(), 684);
+        let mut after: Vec<_> = ledger.registry().actors().cloned().collect();
+        after.sort_by(|x, y| x.id.cmp(&y.id));
+        assert_eq!(
+            after, registry_before,
+            "the registry replays to the same state"
+        );
+    }
+    let after = run(&["history", "--data", store_s, tin, "--json"]);
+    assert_eq!(
+        stdout(&after),
+        stdout(&before),
+        "history is the same from rebuilt indexes"
+    );
+    let bundle_after = tmp.path().join("after.json");
+    run(&[
+        "export",
+        "--data",
+        store_s,
+        "--item",
+        tin,
+        "--out",
+        bundle_after.to_str().unwrap(),
+    ]);
+    assert_eq!(
+        std::fs::read(bundle_after).unwrap(),
+        std::fs::read(bundle_before).unwrap()
+    );
+    let o = run(&["verify", "--data", store_s]);
+    assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
+}
