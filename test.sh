@@ -16,4 +16,14 @@ python3 scripts/check_vectors.py
 
 cargo fmt --all -- --check
 cargo build --workspace --all-targets
-cargo test --workspace
+
+# Run every test, then close with one summary line over all test binaries.
+log=$(mktemp)
+trap 'rm -f "$log"' EXIT
+set +e
+cargo test --workspace 2>&1 | tee "$log"
+status=${PIPESTATUS[0]}
+set -e
+awk '/^test result:/ { for (i = 1; i <= NF; i++) { if ($(i+1) ~ /^passed/) p += $i; if ($(i+1) ~ /^failed/) f += $i } }
+     END { printf "%d passed, %d failed\n", p, f }' "$log"
+exit "$status"
