@@ -58,20 +58,18 @@ pub fn history_body(reader: &Reader, item: &str) -> Result<HistoryBody, ApiError
     let h = build_history(reader, item).map_err(history_error)?;
     let (size, note) = reader.latest_checkpoint_note()?;
     let mut entries = Vec::with_capacity(h.entries.len());
-    for e in &h.entries {
-        let view = EntryView::parse(&e.bytes)
-            .map_err(|err| ApiError::internal(format!("entry {}: {err}", e.seq)))?;
+    for e in h.entries {
         let proof = reader.inclusion_proof(e.seq, size)?;
         entries.push(HistoryEntryBody {
             seq: e.seq,
-            recorded: view.recorded.clone(),
-            entry_hash: view.hash().to_hex(),
-            event_id: view.event_id.to_hex(),
+            recorded: e.recorded,
+            entry_hash: e.entry_hash.to_hex(),
+            event_id: e.event_id.to_hex(),
             via: e.via.describe(),
-            corrected_by: e.corrected_by.clone(),
-            signature: b64(&view.signature),
-            event: view.event,
-            entry: entry_text(e.seq, e.bytes.clone())?,
+            corrected_by: e.corrected_by,
+            signature: b64(&e.signature),
+            event: e.event,
+            entry: entry_text(e.seq, e.bytes)?,
             proof: hexes(&proof),
         });
     }

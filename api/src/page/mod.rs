@@ -15,7 +15,6 @@ use i18n::{label, t, Lang};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use suyuan_ledger::entry::EntryView;
 use suyuan_ledger::history::{History, Via};
 use suyuan_ledger::registry::Registry;
 use suyuan_ledger::roles::EventType;
@@ -437,14 +436,18 @@ pub fn render(d: &PageData<'_>) -> String {
         registry: d.registry,
     };
     let item = &d.history.item;
-    let mut views: Vec<(u64, Value, &Via, &[u64])> = Vec::new();
-    let mut hashes: Vec<String> = Vec::new();
-    for e in &d.history.entries {
-        if let Ok(view) = EntryView::parse(&e.bytes) {
-            hashes.push(view.hash().to_hex());
-            views.push((e.seq, view.event, &e.via, &e.corrected_by));
-        }
-    }
+    let views: Vec<(u64, &Value, &Via, &[u64])> = d
+        .history
+        .entries
+        .iter()
+        .map(|e| (e.seq, &e.event, &e.via, e.corrected_by.as_slice()))
+        .collect();
+    let hashes: Vec<String> = d
+        .history
+        .entries
+        .iter()
+        .map(|e| e.entry_hash.to_hex())
+        .collect();
     let mut acceptances: Acceptances<'_> = BTreeMap::new();
     for (seq, ev, _, _) in &views {
         if ev["type"] == "acceptance" {
@@ -515,7 +518,7 @@ pub fn render(d: &PageData<'_>) -> String {
     );
     // Warnings: every recall and every failed test reaching this item.
     out.push_str("<div id=\"sy-alerts\">");
-    let mut alerting: Vec<&(u64, Value, &Via, &[u64])> = views.iter().collect();
+    let mut alerting: Vec<&(u64, &Value, &Via, &[u64])> = views.iter().collect();
     alerting.sort_by_key(|(seq, ev, _, _)| (ev["type"] != "recall", *seq));
     for (seq, ev, _, cb) in alerting {
         let kind = ev["type"].as_str().unwrap_or("");
