@@ -11,7 +11,9 @@ use std::process::Stdio;
 use std::time::{Duration, Instant};
 use suyuan_ledger::receipt::Receipt;
 
-const EVENTS: usize = 5000;
+const EVENTS: usize = 18_000;
+/// Files offered to one appender run: enough that a kill usually lands mid-run.
+const PER_RUN: usize = 1500;
 const KILLS: usize = 12;
 
 #[test]
@@ -82,7 +84,7 @@ fn acknowledged_entries_survive_sigkill() {
                 "--group",
                 "40",
             ])
-            .args(&files[start_at..])
+            .args(&files[start_at..(start_at + PER_RUN).min(EVENTS)])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
