@@ -238,7 +238,29 @@ fn indexes_rebuild_from_the_entries() {
             a.sort_by(|x, y| x.id.cmp(&y.id));
             a
         };
+        let counts = |l: &suyuan_ledger::Ledger| {
+            let r = l.read().unwrap();
+            (
+                r.by_type("recall").unwrap(),
+                r.by_type("registration").unwrap().len(),
+                r.by_actor("CN-USCC:113501280K3762N507").unwrap().len(),
+                r.document("order:LD202605180001").unwrap(),
+            )
+        };
+        let indexed = counts(&ledger);
+        assert_eq!(indexed.0.len(), 1, "one recall in the scenario");
+        assert_eq!(indexed.1, 32, "genesis and 31 registrations");
+        assert!(indexed.2 > 50, "Pingtan Customs recorded many entries");
+        assert!(
+            indexed.3.len() >= 4,
+            "an order's trade, payment, waybill steps and declaration"
+        );
         assert_eq!(ledger.rebuild_indexes().unwrap(), 684);
+        assert_eq!(
+            counts(&ledger),
+            indexed,
+            "the same index rows after a rebuild"
+        );
         let mut after: Vec<_> = ledger.registry().actors().cloned().collect();
         after.sort_by(|x, y| x.id.cmp(&y.id));
         assert_eq!(

@@ -58,11 +58,6 @@ pub fn canonicalize_bytes(bytes: &[u8]) -> Result<Vec<u8>, serde_json::Error> {
     Ok(canonicalize(&value))
 }
 
-/// True when `bytes` are already exactly the canonical form of the JSON they hold.
-pub fn is_canonical(bytes: &[u8]) -> bool {
-    serde_json::from_slice::<Value>(bytes).is_ok_and(|v| is_canonical_form_of(&v, bytes))
-}
-
 fn write_value(value: &Value, out: &mut impl Sink) {
     match value {
         Value::Null => out.put(b"null"),

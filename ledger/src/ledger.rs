@@ -482,24 +482,6 @@ impl Ledger {
         })
     }
 
-    /// The receipt for an entry already in the log (deterministic: the same every time).
-    pub fn receipt(&self, seq: u64) -> Result<Option<Receipt>, StoreError> {
-        let Some(bytes) = self.entry(seq)? else {
-            return Ok(None);
-        };
-        let view = EntryView::parse(&bytes)
-            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-        Ok(Some(Receipt::sign(
-            &self.log_key,
-            &self.origin,
-            seq,
-            &view.recorded,
-            &view.event_id,
-            &view.hash(),
-            &view.leaf_hash(),
-        )))
-    }
-
     // ---- reads ----
 
     pub fn size(&self) -> u64 {
@@ -519,9 +501,7 @@ impl Ledger {
     }
 
     pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let t = txn.open_table(ENTRIES)?;
-        Ok(t.get(seq)?.map(|v| v.value().to_vec()))
+        self.read()?.entry(seq)
     }
 
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
@@ -530,14 +510,6 @@ impl Ledger {
 
     pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
         self.read()?.seq_by_event_id(id)
-    }
-
-    pub fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        let txn = self.db.begin_read()?;
-        Ok(txn
-            .open_table(PRIVATE)?
-            .get(seq)?
-            .map(|v| v.value().to_vec()))
     }
 
     /// The latest checkpoint.
@@ -558,37 +530,12 @@ impl Ledger {
         Checkpoint::verify(note, &key).map_err(|e| StoreError::Corrupt(format!("checkpoint: {e}")))
     }
 
-    /// All stored checkpoints, oldest first.
-    pub fn checkpoints(&self) -> Result<Vec<String>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let t = txn.open_table(CHECKPOINTS)?;
-        let mut out = Vec::new();
-        for row in t.iter()? {
-            out.push(row?.1.value().to_string());
-        }
-        Ok(out)
-    }
-
     pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let nodes = TxNodes::new(&txn)?;
-        if seq >= size || size > entry_count(&txn)? {
-            return Err(StoreError::Corrupt(format!(
-                "no leaf {seq} in a tree of size {size}"
-            )));
-        }
-        merkle::inclusion_proof(&nodes, seq, size)
+        self.read()?.inclusion_proof(seq, size)
     }
 
     pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {
-        let txn = self.db.begin_read()?;
-        let nodes = TxNodes::new(&txn)?;
-        if first > second || second > entry_count(&txn)? {
-            return Err(StoreError::Corrupt(format!(
-                "no consistency proof from {first} to {second}"
-            )));
-        }
-        merkle::consistency_proof(&nodes, first, second)
+        self.read()?.consistency_proof(first, second)
     }
 
     /// A read transaction, for callers that need many reads from one snapshot.
