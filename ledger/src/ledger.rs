@@ -695,17 +695,10 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
 impl LogView for WriteTables<'_> {
     type Error = StoreError;
     fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, StoreError> {
-        let Some(seq) = self.by_hash.get(hash.0)?.map(|v| v.value()) else {
-            return Ok(None);
-        };
-        let bytes = self
-            .entries
-            .get(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        if entry::entry_hash(bytes.value()) != *hash {
-            return Ok(None); // the hash is an event id, not an entry hash
+        match lookup_hash(&self.by_hash, &self.entries, hash, HashKind::EntryHash)? {
+            Some((seq, bytes)) => entry_facts(seq, &bytes).map(Some),
+            None => Ok(None),
         }
-        entry_facts(seq, bytes.value()).map(Some)
     }
     fn document_exists(&self, key: &str) -> Result<bool, StoreError> {
         // Every entry naming a document requires (or is) its defining entry.

@@ -104,29 +104,15 @@ impl Reader {
 
     /// The seq of the entry whose BLAKE3 entry hash is `hash`.
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
-        self.seq_by_hash(hash, |bytes| crate::entry::entry_hash(bytes) == *hash)
+        Ok(
+            lookup_hash(&self.by_hash, &self.entries, hash, HashKind::EntryHash)?
+                .map(|(seq, _)| seq),
+        )
     }
 
     /// The seq of the entry recording the event with id `id`.
     pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
-        self.seq_by_hash(id, |bytes| {
-            crate::entry::EntryView::parse(bytes).is_ok_and(|v| v.event_id == *id)
-        })
-    }
-
-    fn seq_by_hash(
-        &self,
-        hash: &Digest,
-        is_it: impl Fn(&[u8]) -> bool,
-    ) -> Result<Option<u64>, StoreError> {
-        let Some(seq) = self.by_hash.get(hash.0)?.map(|v| v.value()) else {
-            return Ok(None);
-        };
-        let bytes = self
-            .entries
-            .get(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        Ok(is_it(bytes.value()).then_some(seq))
+        Ok(lookup_hash(&self.by_hash, &self.entries, id, HashKind::EventId)?.map(|(seq, _)| seq))
     }
 
     fn postings(

@@ -155,6 +155,38 @@ impl NodeSource for WriteNodes<'_, '_> {
     }
 }
 
+/// Which kind of hash a `by_hash` lookup is for.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub enum HashKind {
+    EntryHash,
+    EventId,
+}
+
+/// Looks a hash up in `by_hash` and confirms it against the entry it points to (the one
+/// table holds both event ids and entry hashes). Returns the seq and the entry's bytes.
+pub fn lookup_hash(
+    by_hash: &impl ReadableTable<[u8; 32], u64>,
+    entries: &impl ReadableTable<u64, &'static [u8]>,
+    hash: &Digest,
+    kind: HashKind,
+) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    let Some(seq) = by_hash.get(hash.0)?.map(|v| v.value()) else {
+        return Ok(None);
+    };
+    let bytes = entries
+        .get(seq)?
+        .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
+        .value()
+        .to_vec();
+    let confirmed = match kind {
+        HashKind::EntryHash => crate::entry::entry_hash(&bytes) == *hash,
+        HashKind::EventId => {
+            crate::entry::EntryView::parse(&bytes).is_ok_and(|v| v.event_id == *hash)
+        }
+    };
+    Ok(confirmed.then_some((seq, bytes)))
+}
+
 /// Number of entries stored.
 pub fn entry_count(txn: &ReadTransaction) -> Result<u64, StoreError> {
     Ok(txn.open_table(ENTRIES)?.len()?)
