@@ -1,5 +1,5 @@
 //! Proof generation on a 1,000,000-entry store: an inclusion proof and a consistency
-//! proof, each read from the stored tree nodes (O(log n) B-tree reads, no rebuild).
+//! proof, each read from the stored hash tiles (O(log n) B-tree reads, no rebuild).
 //! The store is built once into target/ and reused.
 
 use criterion::{criterion_group, criterion_main, Criterion};
@@ -7,12 +7,13 @@ use std::path::PathBuf;
 use suyuan_ledger::hash::leaf_hash;
 use suyuan_ledger::merkle::Frontier;
 use suyuan_ledger::reader::Reader;
-use suyuan_ledger::store::{create_tables, node_key, open_database, ENTRIES, NODES};
+use suyuan_ledger::store::{create_tables, open_database, ENTRIES, TREE_TILES};
+use suyuan_ledger::tiles;
 
 const SIZE: u64 = 1_000_000;
 
 fn store() -> PathBuf {
-    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-proofs-1m");
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../target/bench-proofs-1m-tiles");
     if dir.join("complete").exists() {
         return dir;
     }
@@ -26,16 +27,18 @@ fn store() -> PathBuf {
         create_tables(&txn).unwrap();
         {
             let mut entries = txn.open_table(ENTRIES).unwrap();
-            let mut nodes = txn.open_table(NODES).unwrap();
+            let mut tree = txn.open_table(TREE_TILES).unwrap();
+            let mut nodes = Vec::new();
             for _ in 0..50_000 {
                 // Entry-sized payloads, so the tables have a realistic shape.
                 let entry = format!("{{\"seq\":{seq},\"pad\":\"{}\"}}", "x".repeat(900));
                 entries.insert(seq, entry.as_bytes()).unwrap();
                 frontier.push(leaf_hash(entry.as_bytes()), |level, index, hash| {
-                    nodes.insert(node_key(level, index), hash.0).unwrap();
+                    nodes.push((level, index, hash))
                 });
                 seq += 1;
             }
+            tiles::write_nodes(&mut tree, &nodes).unwrap();
         }
         txn.commit().unwrap();
     }

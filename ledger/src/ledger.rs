@@ -13,6 +13,7 @@ use crate::entry::{self, EntryView, MAX_ENTRY_BYTES};
 use crate::event::body::RegistrationAction;
 use crate::event::{Body, SignedEvent};
 use crate::hash::leaf_hash;
+use crate::index::{client_key, stored_chain_head, IndexBatch, IndexTables};
 use crate::keys::{verify_batch, PublicKey, SecretKey, SignatureCheck, EVENT_CONTEXT};
 use crate::merkle::{self, Frontier};
 use crate::private::PrivatePart;
@@ -20,6 +21,7 @@ use crate::receipt::Receipt;
 use crate::registry::{ActorRecord, Registry};
 use crate::roles::EventType;
 use crate::store::*;
+use crate::tiles::{self, TxNodes};
 use crate::time_format;
 use rayon::prelude::*;
 use redb::{Database, ReadableTable, ReadableTableMetadata, Table};
@@ -278,6 +280,7 @@ impl Ledger {
     pub fn append_batch(&self, subs: Vec<Submission>) -> Result<BatchOutcome, StoreError> {
         let sig_ok = Self::verify_signatures(&subs);
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let t_lock = std::time::Instant::now();
         let snapshot = (
             state.frontier.clone(),
             state.registry.clone(),
@@ -288,6 +291,7 @@ impl Ledger {
             (state.frontier, state.registry, state.last_recorded) = snapshot;
         }
         drop(state);
+        if std::env::var_os("SUYUAN_TIMING").is_some() { eprintln!("TIMING locked_us={}", t_lock.elapsed().as_micros()); }
         let (accepted, checkpoint) = result?;
         // Durable now: sign the receipts on all cores, outside the writer lock.
         let results = accepted
@@ -327,12 +331,15 @@ impl Ledger {
         let checkpoint;
         {
             let mut t = WriteTables::open(&txn)?;
+            let mut group = Group::default();
             for (sub, &sig_ok) in subs.iter().zip(sig_ok) {
-                match self.append_one(state, &mut t, sub, sig_ok, recorded_at, &recorded)? {
+                match self.append_one(state, &mut t, &mut group, sub, sig_ok, recorded_at, &recorded)? {
                     Ok(receipt) => results.push(Ok(receipt)),
                     Err(refusal) => results.push(Err(refusal)),
                 }
             }
+            tiles::write_nodes(&mut t.tiles, &group.nodes)?;
+            group.index.write(t.index_tables())?;
             let size = state.frontier.size();
             checkpoint = Checkpoint::sign(&self.origin, size, state.frontier.root(), &self.log_key);
             if size != appended_before {
@@ -340,7 +347,9 @@ impl Ledger {
             }
         }
         if state.frontier.size() != appended_before {
+            let t0 = std::time::Instant::now();
             txn.commit()?;
+            if std::env::var_os("SUYUAN_TIMING").is_some() { eprintln!("TIMING commit n={} size={} commit_us={}", subs.len(), state.frontier.size(), t0.elapsed().as_micros()); }
             state.last_recorded = recorded_at;
         } else {
             txn.abort()?;
@@ -348,10 +357,12 @@ impl Ledger {
         Ok((results, checkpoint))
     }
 
+    #[allow(clippy::too_many_arguments)]
     fn append_one(
         &self,
         state: &mut State,
         t: &mut WriteTables<'_>,
+        group: &mut Group,
         sub: &Submission,
         sig_ok: bool,
         recorded_at: OffsetDateTime,
@@ -359,18 +370,21 @@ impl Ledger {
     ) -> Result<Result<Accepted, Refusal>, StoreError> {
         let signed = &sub.signed;
         let event = &signed.event;
-        // Idempotent resubmission: the same signed event gets its first receipt back.
-        if let Some(seq) = t.by_hash.get(signed.id.0)?.map(|v| v.value()) {
-            let stored = self.stored(t, seq)?;
-            if stored.event_id == signed.id {
-                return Ok(Ok(stored));
+        // A signed event is identified by its signer's client id, so one lookup finds both
+        // an idempotent resubmission (same event: its first receipt again) and a reuse.
+        let client = client_key(event);
+        let existing = match group.index.client(&client) {
+            Some(id) => Some(id),
+            None => t.by_client_id.get(client.as_str())?.map(|v| v.value()),
+        };
+        if let Some(existing) = existing {
+            if existing == signed.id.0 {
+                let view = GroupView { t, index: &group.index };
+                let seq = view.seq_by_hash(&signed.id, HashKind::EventId)?.ok_or_else(|| {
+                    StoreError::Corrupt(format!("event {} indexed by client id only", signed.id))
+                })?;
+                return self.stored(t, seq).map(Ok);
             }
-        }
-        if let Some(existing) = t
-            .by_client_id
-            .get(client_key(event).as_str())?
-            .map(|v| v.value())
-        {
             return Ok(Err(Refusal::ClientIdReused {
                 actor: event.actor.0.clone(),
                 client_id: event.client_id.clone(),
@@ -391,7 +405,8 @@ impl Ledger {
                 key: event.key.to_string(),
             }));
         }
-        let chains = match admit(event, seq, recorded_at, &state.registry, &*t) {
+        let view = GroupView { t, index: &group.index };
+        let chains = match admit(event, seq, recorded_at, &state.registry, &view) {
             Ok(chains) => chains,
             Err(AdmitError::Refused(r)) => return Ok(Err(r)),
             Err(AdmitError::View(e)) => return Err(e),
@@ -416,7 +431,7 @@ impl Ledger {
         }
         let mut prev = BTreeMap::new();
         for key in &chains {
-            prev.insert(key.clone(), t.chain_head(key)?);
+            prev.insert(key.clone(), view.chain_head(key)?);
         }
         let bytes = entry::encode(
             seq,
@@ -434,16 +449,13 @@ impl Ledger {
         let entry_hash = entry::entry_hash(&bytes);
         let leaf = leaf_hash(&bytes);
         t.entries.insert(seq, bytes.as_slice())?;
-        let mut node_err = None;
-        state.frontier.push(leaf, |level, index, hash| {
-            if node_err.is_none() {
-                node_err = t.nodes.insert(node_key(level, index), hash.0).err();
-            }
-        });
-        if let Some(e) = node_err {
-            return Err(e.into());
-        }
-        t.index(seq, event, &signed.id, &entry_hash, &chains)?;
+        let nodes = &mut group.nodes;
+        state
+            .frontier
+            .push(leaf, |level, index, hash| nodes.push((level, index, hash)));
+        group
+            .index
+            .add(seq, event, &signed.id, &entry_hash, &chains);
         if let Some(p) = &sub.private {
             t.private.insert(seq, p.canonical.as_slice())?;
         }
@@ -572,19 +584,21 @@ impl Ledger {
                     break;
                 };
                 next = last + 1;
+                let mut index = IndexBatch::default();
                 for (seq, bytes) in slice {
                     let view = EntryView::parse(&bytes)
                         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     let event = crate::event::Event::parse(&view.event)
                         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     let chains: Vec<String> = view.prev.keys().cloned().collect();
-                    t.index(seq, &event, &view.event_id, &view.hash(), &chains)?;
+                    index.add(seq, &event, &view.event_id, &view.hash(), &chains);
                     if let Body::Registration(r) = &event.body {
                         registry
                             .apply(r, seq)
                             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     }
                 }
+                index.write(t.index_tables())?;
             }
             for record in registry.actors() {
                 t.actors.insert(
@@ -599,61 +613,34 @@ impl Ledger {
     }
 }
 
+/// What one group commit has gathered so far besides its entries: the tree nodes it
+/// created and its index rows, written at the end of the group.
+#[derive(Default)]
+struct Group {
+    nodes: Vec<(u8, u64, Digest)>,
+    index: IndexBatch,
+}
+
 /// Every table the append path writes, opened once per transaction.
 struct WriteTables<'t> {
     entries: Table<'t, u64, &'static [u8]>,
-    nodes: Table<'t, u64, [u8; 32]>,
+    tiles: Table<'t, u64, &'static [u8]>,
     checkpoints: Table<'t, u64, &'static str>,
     private: Table<'t, u64, &'static [u8]>,
     by_hash: Table<'t, [u8; 32], u64>,
     by_client_id: Table<'t, &'static str, [u8; 32]>,
-    by_chain: Table<'t, (&'static str, u64), [u8; 32]>,
-    by_document: Table<'t, (&'static str, u64), ()>,
-    by_actor: Table<'t, (&'static str, u64), ()>,
-    by_type: Table<'t, (&'static str, u64), ()>,
+    by_chain: Table<'t, (&'static str, u64), &'static [u8]>,
+    by_document: Table<'t, (&'static str, u64), &'static [u8]>,
+    by_actor: Table<'t, (&'static str, u64), &'static [u8]>,
+    by_type: Table<'t, (&'static str, u64), &'static [u8]>,
     actors: Table<'t, &'static str, &'static [u8]>,
 }
 
 impl<'t> WriteTables<'t> {
-    /// The entry hash of the latest entry of a chain.
-    fn chain_head(&self, key: &str) -> Result<Option<Digest>, StoreError> {
-        Ok(self
-            .by_chain
-            .range((key, 0)..=(key, u64::MAX))?
-            .next_back()
-            .transpose()?
-            .map(|(_, hash)| Digest(hash.value())))
-    }
-
-    /// Writes every index row of one entry.
-    fn index(
-        &mut self,
-        seq: u64,
-        event: &crate::event::Event,
-        event_id: &Digest,
-        entry_hash: &Digest,
-        chains: &[String],
-    ) -> Result<(), StoreError> {
-        self.by_hash.insert(event_id.0, seq)?;
-        self.by_hash.insert(entry_hash.0, seq)?;
-        self.by_client_id
-            .insert(client_key(event).as_str(), event_id.0)?;
-        for key in chains {
-            self.by_chain.insert((key.as_str(), seq), entry_hash.0)?;
-        }
-        for (kind, number) in event.documents() {
-            let key = format!("{}:{number}", kind.as_str());
-            self.by_document.insert((key.as_str(), seq), ())?;
-        }
-        self.by_actor.insert((event.actor.0.as_str(), seq), ())?;
-        self.by_type.insert((event.kind.as_str(), seq), ())?;
-        Ok(())
-    }
-
     fn open(txn: &'t redb::WriteTransaction) -> Result<Self, StoreError> {
         Ok(WriteTables {
             entries: txn.open_table(ENTRIES)?,
-            nodes: txn.open_table(NODES)?,
+            tiles: txn.open_table(TREE_TILES)?,
             checkpoints: txn.open_table(CHECKPOINTS)?,
             private: txn.open_table(PRIVATE)?,
             by_hash: txn.open_table(BY_HASH)?,
@@ -665,11 +652,17 @@ impl<'t> WriteTables<'t> {
             actors: txn.open_table(ACTORS)?,
         })
     }
-}
 
-/// The client-id index key: `actor \n client_id`.
-fn client_key(event: &crate::event::Event) -> String {
-    format!("{}\n{}", event.actor.0, event.client_id)
+    fn index_tables(&mut self) -> IndexTables<'_, 't> {
+        IndexTables {
+            by_hash: &mut self.by_hash,
+            by_client_id: &mut self.by_client_id,
+            by_chain: &mut self.by_chain,
+            by_document: &mut self.by_document,
+            by_actor: &mut self.by_actor,
+            by_type: &mut self.by_type,
+        }
+    }
 }
 
 /// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
@@ -692,21 +685,65 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
     })
 }
 
-impl LogView for WriteTables<'_> {
+/// The log as admission sees it in the middle of a group: the store as of this
+/// transaction, plus the index rows of the group not yet written.
+struct GroupView<'a, 't> {
+    t: &'a WriteTables<'t>,
+    index: &'a IndexBatch,
+}
+
+impl GroupView<'_, '_> {
+    /// The seq of the entry with this event id or entry hash, confirmed against the entry.
+    fn seq_by_hash(&self, hash: &Digest, kind: HashKind) -> Result<Option<u64>, StoreError> {
+        Ok(self.entry_by_hash_kind(hash, kind)?.map(|(seq, _)| seq))
+    }
+
+    fn entry_by_hash_kind(
+        &self,
+        hash: &Digest,
+        kind: HashKind,
+    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        if let Some(seq) = self.index.seq_by_hash(hash) {
+            let bytes = self
+                .t
+                .entries
+                .get(seq)?
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
+                .value()
+                .to_vec();
+            if confirm_hash(&bytes, hash, kind) {
+                return Ok(Some((seq, bytes)));
+            }
+        }
+        lookup_hash(&self.t.by_hash, &self.t.entries, hash, kind)
+    }
+
+    /// The entry hash of the latest entry of a chain.
+    fn chain_head(&self, key: &str) -> Result<Option<Digest>, StoreError> {
+        match self.index.chain_head(key) {
+            Some(head) => Ok(Some(head)),
+            None => stored_chain_head(&self.t.by_chain, key),
+        }
+    }
+}
+
+impl LogView for GroupView<'_, '_> {
     type Error = StoreError;
     fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, StoreError> {
-        match lookup_hash(&self.by_hash, &self.entries, hash, HashKind::EntryHash)? {
+        match self.entry_by_hash_kind(hash, HashKind::EntryHash)? {
             Some((seq, bytes)) => entry_facts(seq, &bytes).map(Some),
             None => Ok(None),
         }
     }
     fn document_exists(&self, key: &str) -> Result<bool, StoreError> {
         // Every entry naming a document requires (or is) its defining entry.
-        Ok(self
-            .by_document
-            .range((key, 0)..=(key, u64::MAX))?
-            .next()
-            .is_some())
+        Ok(self.index.names_document(key)
+            || self
+                .t
+                .by_document
+                .range((key, 0)..=(key, u64::MAX))?
+                .next()
+                .is_some())
     }
     fn item_exists(&self, item: &str) -> Result<bool, StoreError> {
         Ok(self.chain_head(item)?.is_some())

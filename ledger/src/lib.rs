@@ -8,7 +8,7 @@
 //! * Admission rules (`admission`) and the actor registry (`registry`) are the same code
 //!   at ingest and at audit, so the ledger and the verifier cannot disagree.
 //! * An entry is acknowledged only after the redb transaction holding it (entry, tree
-//!   nodes, indexes, checkpoint) has committed durably.
+//!   tiles, indexes, checkpoint) has committed durably.
 //! * No HTTP, no async runtime: the crate is synchronous and usable from any caller.
 
 pub mod admission;
@@ -22,6 +22,7 @@ pub mod export;
 pub mod gs1;
 pub mod hash;
 pub mod history;
+pub mod index;
 pub mod jcs;
 pub mod keys;
 pub mod ledger;
@@ -32,6 +33,7 @@ pub mod receipt;
 pub mod registry;
 pub mod roles;
 pub mod store;
+pub mod tiles;
 pub mod time_format;
 
 pub use ledger::{BatchOutcome, Ledger, RegistrarSpec, Submission};

@@ -2,18 +2,20 @@
 //! index lookups and proofs that all agree with each other.
 
 use crate::encoding::Digest;
+use crate::index::{read_postings, record_seq, CHAIN_RECORD, SEQ_RECORD};
 use crate::merkle;
 use crate::store::*;
+use crate::tiles::TxNodes;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
 
 pub struct Reader {
     entries: ReadOnlyTable<u64, &'static [u8]>,
     nodes: TxNodes,
     checkpoints: ReadOnlyTable<u64, &'static str>,
-    by_chain: ReadOnlyTable<(&'static str, u64), [u8; 32]>,
-    by_document: ReadOnlyTable<(&'static str, u64), ()>,
-    by_type: ReadOnlyTable<(&'static str, u64), ()>,
-    by_actor: ReadOnlyTable<(&'static str, u64), ()>,
+    by_chain: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    by_document: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    by_type: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    by_actor: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
     by_hash: ReadOnlyTable<[u8; 32], u64>,
     private: ReadOnlyTable<u64, &'static [u8]>,
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
@@ -116,33 +118,28 @@ impl Reader {
     }
 
     fn postings(
-        table: &ReadOnlyTable<(&'static str, u64), ()>,
+        table: &ReadOnlyTable<(&'static str, u64), &'static [u8]>,
         key: &str,
+        record: usize,
     ) -> Result<Vec<u64>, StoreError> {
         let mut out = Vec::new();
-        for row in table.range((key, 0)..=(key, u64::MAX))? {
-            out.push(row?.0.value().1);
-        }
+        read_postings(table, key, record, |r| out.push(record_seq(r)))?;
         Ok(out)
     }
 
     /// Seqs of the entries in a chain (item path or `actor:ID`), oldest first.
     pub fn chain(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        let mut out = Vec::new();
-        for row in self.by_chain.range((key, 0)..=(key, u64::MAX))? {
-            out.push(row?.0.value().1);
-        }
-        Ok(out)
+        Self::postings(&self.by_chain, key, CHAIN_RECORD)
     }
     /// Seqs of the entries naming a document (`order:NO`, `payment:NO`, …).
     pub fn document(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_document, key)
+        Self::postings(&self.by_document, key, SEQ_RECORD)
     }
     pub fn by_type(&self, kind: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_type, kind)
+        Self::postings(&self.by_type, kind, SEQ_RECORD)
     }
     pub fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_actor, actor)
+        Self::postings(&self.by_actor, actor, SEQ_RECORD)
     }
 
     /// The latest checkpoint note and its size.
@@ -185,21 +182,7 @@ impl Reader {
     }
 
     /// Every stored node, for audits: (level, index, hash).
-    pub fn for_each_node(
-        &self,
-        mut f: impl FnMut(u8, u64, Digest) -> bool,
-    ) -> Result<(), StoreError> {
-        for row in self.nodes.table.iter()? {
-            let (k, v) = row?;
-            let key = k.value();
-            if !f((key >> 58) as u8, key & ((1 << 58) - 1), Digest(v.value())) {
-                break;
-            }
-        }
-        Ok(())
-    }
-
-    pub fn node_count(&self) -> Result<u64, StoreError> {
-        Ok(self.nodes.table.len()?)
+    pub fn for_each_node(&self, f: impl FnMut(u8, u64, Digest) -> bool) -> Result<(), StoreError> {
+        self.nodes.for_each(f)
     }
 }

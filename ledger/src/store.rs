@@ -1,44 +1,46 @@
 //! The embedded store: one redb database file in the data directory.
 //!
-//! Source of truth: `entries` (seq → entry bytes, verbatim), `nodes` (complete Merkle
-//! subtree hashes), `checkpoints` (tree size → signed note), `private` (seq → private
+//! Source of truth: `entries` (seq → entry bytes, verbatim), `tree_tiles` (complete
+//! Merkle subtree hashes, sixteen to a row: see [`crate::tiles`]), `checkpoints` (tree size → signed note), `private` (seq → private
 //! part) and `meta`. Everything else is an index derived from the entries and can be
 //! rebuilt (`Store::rebuild_indexes`). Every write is one redb transaction committed
 //! with `Durability::Immediate`: it returns only once fsync'd.
 
 use crate::encoding::Digest;
-use crate::merkle::NodeSource;
 use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
 use std::path::{Path, PathBuf};
 
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
 pub const ENTRIES: TableDefinition<u64, &[u8]> = TableDefinition::new("entries");
-/// Key: level in the top 6 bits, index below (see [`node_key`]).
-pub const NODES: TableDefinition<u64, [u8; 32]> = TableDefinition::new("nodes");
+/// Key: level in the top 6 bits, tile index below (see [`node_key`] and [`crate::tiles`]).
+pub const TREE_TILES: TableDefinition<u64, &[u8]> = TableDefinition::new("tree_tiles");
 pub const CHECKPOINTS: TableDefinition<u64, &str> = TableDefinition::new("checkpoints");
 pub const PRIVATE: TableDefinition<u64, &[u8]> = TableDefinition::new("private");
 
-// Derived indexes. The four "posting list" indexes are keyed (key, seq) with no value,
-// so one key's entries are one ordered range scan.
+// Derived indexes, written once per group commit (see [`crate::index`]). The four
+// posting-list indexes are keyed (key, first seq of the row) and hold the packed seqs a
+// group added for that key, so one key's entries are one ordered range scan.
 /// Event id or entry hash → seq. One table for both keeps random-key page churn (the
 /// costliest part of a commit) to one B-tree; a lookup confirms which one it found by
 /// hashing the entry it points to.
 pub const BY_HASH: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_hash");
 /// `actor \n client_id` → event id.
 pub const BY_CLIENT_ID: TableDefinition<&str, [u8; 32]> = TableDefinition::new("by_client_id");
-/// Chain key (item path or `actor:ID`) → seqs.
-/// (chain key, seq) → entry hash; the last row of a chain is its head.
-pub const BY_CHAIN: TableDefinition<(&str, u64), [u8; 32]> = TableDefinition::new("by_chain");
-/// `kind:number` (order, payment, waybill, declaration) → seqs that name it.
-pub const BY_DOCUMENT: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_document");
-pub const BY_ACTOR: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_actor");
-pub const BY_TYPE: TableDefinition<(&str, u64), ()> = TableDefinition::new("by_type");
+/// (chain key (item path or `actor:ID`), first seq) → records of (seq u64 BE, entry
+/// hash); the last record of a chain's last row is its head.
+pub const BY_CHAIN: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("by_chain");
+/// (`kind:number` (order, payment, waybill, declaration), first seq) → seqs (u64 BE).
+pub const BY_DOCUMENT: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("by_document");
+/// (actor id, first seq) → seqs (u64 BE).
+pub const BY_ACTOR: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("by_actor");
+/// (event type, first seq) → seqs (u64 BE).
+pub const BY_TYPE: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("by_type");
 /// Actor id → JSON of its registry record (roles, keys and their validity).
 pub const ACTORS: TableDefinition<&str, &[u8]> = TableDefinition::new("actors");
 
 pub const DB_FILE: &str = "suyuan.redb";
 pub const LOG_KEY_FILE: &str = "log.key";
-pub const FORMAT_VERSION: &[u8] = b"1";
+pub const FORMAT_VERSION: &[u8] = b"2";
 
 /// Packs a node's position: level (0 = leaves) in the top 6 bits, index below.
 pub fn node_key(level: u8, index: u64) -> u64 {
@@ -89,7 +91,7 @@ pub fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> StoreError + '_ {
 pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(META)?;
     txn.open_table(ENTRIES)?;
-    txn.open_table(NODES)?;
+    txn.open_table(TREE_TILES)?;
     txn.open_table(CHECKPOINTS)?;
     txn.open_table(PRIVATE)?;
     txn.open_table(BY_HASH)?;
@@ -115,46 +117,6 @@ pub fn open_database(dir: &Path, create: bool) -> Result<Database, StoreError> {
     })
 }
 
-/// Reads nodes through a read transaction: proofs cost O(log n) B-tree lookups.
-pub struct TxNodes {
-    pub table: redb::ReadOnlyTable<u64, [u8; 32]>,
-}
-
-impl TxNodes {
-    pub fn new(txn: &ReadTransaction) -> Result<Self, StoreError> {
-        Ok(TxNodes {
-            table: txn.open_table(NODES)?,
-        })
-    }
-}
-
-impl NodeSource for TxNodes {
-    type Error = StoreError;
-    fn node(&self, level: u8, index: u64) -> Result<Digest, StoreError> {
-        match self.table.get(node_key(level, index))? {
-            Some(v) => Ok(Digest(v.value())),
-            None => Err(StoreError::Corrupt(format!(
-                "tree node level {level} index {index} missing"
-            ))),
-        }
-    }
-}
-
-/// Nodes read from a table open in a write transaction (sees this transaction's writes).
-pub struct WriteNodes<'a, 't>(pub &'a redb::Table<'t, u64, [u8; 32]>);
-
-impl NodeSource for WriteNodes<'_, '_> {
-    type Error = StoreError;
-    fn node(&self, level: u8, index: u64) -> Result<Digest, StoreError> {
-        match self.0.get(node_key(level, index))? {
-            Some(v) => Ok(Digest(v.value())),
-            None => Err(StoreError::Corrupt(format!(
-                "tree node level {level} index {index} missing"
-            ))),
-        }
-    }
-}
-
 /// Which kind of hash a `by_hash` lookup is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
 pub enum HashKind {
@@ -178,13 +140,15 @@ pub fn lookup_hash(
         .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
         .value()
         .to_vec();
-    let confirmed = match kind {
-        HashKind::EntryHash => crate::entry::entry_hash(&bytes) == *hash,
-        HashKind::EventId => {
-            crate::entry::EntryView::parse(&bytes).is_ok_and(|v| v.event_id == *hash)
-        }
-    };
-    Ok(confirmed.then_some((seq, bytes)))
+    Ok(confirm_hash(&bytes, hash, kind).then_some((seq, bytes)))
+}
+
+/// Whether an entry's bytes have this entry hash or record this event id.
+pub fn confirm_hash(bytes: &[u8], hash: &Digest, kind: HashKind) -> bool {
+    match kind {
+        HashKind::EntryHash => crate::entry::entry_hash(bytes) == *hash,
+        HashKind::EventId => crate::entry::EntryView::parse(bytes).is_ok_and(|v| v.event_id == *hash),
+    }
 }
 
 /// Number of entries stored.

@@ -1,0 +1,191 @@
+//! The derived indexes of one group commit, gathered in memory and written at its end.
+//!
+//! A redb insert costs a B-tree descent and, for a random key, a copied page; writing
+//! every index row as its entry is admitted made the indexes most of the writer's time.
+//! So a group collects its rows here, and admission of later events in the same group
+//! reads them back from here (this batch first, then the store). At the end of the group
+//! the rows are written in key order, and each posting list (chain, document, actor, type)
+//! gets one row per key per group: `(key, first seq)` → the packed seqs of that group.
+//! Reads concatenate a key's rows in order.
+
+use crate::encoding::Digest;
+use crate::event::Event;
+use crate::store::StoreError;
+use redb::{ReadableTable, Table};
+use std::collections::{BTreeMap, HashMap};
+
+/// Bytes of one chain posting: seq (u64, big-endian), then the entry hash.
+pub const CHAIN_RECORD: usize = 40;
+/// Bytes of one plain posting: a seq (u64, big-endian).
+pub const SEQ_RECORD: usize = 8;
+
+/// The `by_client_id` key of an event: `actor \n client_id`.
+pub fn client_key(event: &Event) -> String {
+    format!("{}\n{}", event.actor.0, event.client_id)
+}
+
+/// The `by_document` key of a document: `kind:number`.
+pub fn document_key(kind: &str, number: &str) -> String {
+    format!("{kind}:{number}")
+}
+
+/// Index rows of the entries admitted so far in one group.
+#[derive(Default)]
+pub struct IndexBatch {
+    hashes: HashMap<[u8; 32], u64>,
+    clients: HashMap<String, [u8; 32]>,
+    chains: BTreeMap<String, Vec<u8>>,
+    documents: BTreeMap<String, Vec<u8>>,
+    actors: BTreeMap<String, Vec<u8>>,
+    types: BTreeMap<&'static str, Vec<u8>>,
+}
+
+/// The tables an [`IndexBatch`] is written to.
+pub struct IndexTables<'a, 't> {
+    pub by_hash: &'a mut Table<'t, [u8; 32], u64>,
+    pub by_client_id: &'a mut Table<'t, &'static str, [u8; 32]>,
+    pub by_chain: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
+    pub by_document: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
+    pub by_actor: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
+    pub by_type: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
+}
+
+impl IndexBatch {
+    /// Records every index row of one entry.
+    pub fn add(
+        &mut self,
+        seq: u64,
+        event: &Event,
+        event_id: &Digest,
+        entry_hash: &Digest,
+        chains: &[String],
+    ) {
+        let seq_bytes = seq.to_be_bytes();
+        self.hashes.insert(event_id.0, seq);
+        self.hashes.insert(entry_hash.0, seq);
+        self.clients.insert(client_key(event), event_id.0);
+        for key in chains {
+            let row = self.chains.entry(key.clone()).or_default();
+            row.extend_from_slice(&seq_bytes);
+            row.extend_from_slice(&entry_hash.0);
+        }
+        for (kind, number) in event.documents() {
+            let row = self
+                .documents
+                .entry(document_key(kind.as_str(), &number))
+                .or_default();
+            row.extend_from_slice(&seq_bytes);
+        }
+        self.actors
+            .entry(event.actor.0.clone())
+            .or_default()
+            .extend_from_slice(&seq_bytes);
+        self.types
+            .entry(event.kind.as_str())
+            .or_default()
+            .extend_from_slice(&seq_bytes);
+    }
+
+    /// The seq this batch holds for an event id or entry hash (unconfirmed, as in the
+    /// store: the caller checks the entry it points to).
+    pub fn seq_by_hash(&self, hash: &Digest) -> Option<u64> {
+        self.hashes.get(&hash.0).copied()
+    }
+
+    /// The event id recorded in this batch under a client key.
+    pub fn client(&self, key: &str) -> Option<[u8; 32]> {
+        self.clients.get(key).copied()
+    }
+
+    /// The entry hash of the latest entry of a chain admitted in this batch.
+    pub fn chain_head(&self, key: &str) -> Option<Digest> {
+        let row = self.chains.get(key)?;
+        let last = &row[row.len() - CHAIN_RECORD..];
+        Some(Digest(last[8..].try_into().expect("32 bytes")))
+    }
+
+    /// Whether an entry of this batch names the document.
+    pub fn names_document(&self, key: &str) -> bool {
+        self.documents.contains_key(key)
+    }
+
+    /// Writes the batch: point rows in key order, one posting row per key.
+    pub fn write(self, t: IndexTables<'_, '_>) -> Result<(), StoreError> {
+        let mut hashes: Vec<_> = self.hashes.into_iter().collect();
+        hashes.sort_unstable();
+        for (hash, seq) in hashes {
+            t.by_hash.insert(hash, seq)?;
+        }
+        let mut clients: Vec<_> = self.clients.into_iter().collect();
+        clients.sort_unstable();
+        for (key, id) in clients {
+            t.by_client_id.insert(key.as_str(), id)?;
+        }
+        write_postings(t.by_chain, &self.chains, CHAIN_RECORD)?;
+        write_postings(t.by_document, &self.documents, SEQ_RECORD)?;
+        write_postings(t.by_actor, &self.actors, SEQ_RECORD)?;
+        write_postings(t.by_type, &self.types, SEQ_RECORD)?;
+        Ok(())
+    }
+}
+
+fn write_postings<K: AsRef<str>>(
+    table: &mut Table<'_, (&'static str, u64), &'static [u8]>,
+    rows: &BTreeMap<K, Vec<u8>>,
+    record: usize,
+) -> Result<(), StoreError> {
+    for (key, row) in rows {
+        let first = u64::from_be_bytes(row[..8].try_into().expect("8 bytes"));
+        debug_assert_eq!(row.len() % record, 0);
+        table.insert((key.as_ref(), first), row.as_slice())?;
+    }
+    Ok(())
+}
+
+/// Decodes the posting rows of one key, oldest first, calling `f` with each record.
+pub fn read_postings(
+    table: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    key: &str,
+    record: usize,
+    mut f: impl FnMut(&[u8]),
+) -> Result<(), StoreError> {
+    for row in table.range((key, 0)..=(key, u64::MAX))? {
+        let (k, v) = row?;
+        let value = v.value();
+        if value.is_empty() || value.len() % record != 0 {
+            return Err(StoreError::Corrupt(format!(
+                "index row ({key:?}, {}) is {} bytes long",
+                k.value().1,
+                value.len()
+            )));
+        }
+        value.chunks_exact(record).for_each(&mut f);
+    }
+    Ok(())
+}
+
+/// The seq of a posting record.
+pub fn record_seq(record: &[u8]) -> u64 {
+    u64::from_be_bytes(record[..8].try_into().expect("8 bytes"))
+}
+
+/// The entry hash of the last entry of a chain in the store.
+pub fn stored_chain_head(
+    table: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    key: &str,
+) -> Result<Option<Digest>, StoreError> {
+    let Some(row) = table.range((key, 0)..=(key, u64::MAX))?.next_back() else {
+        return Ok(None);
+    };
+    let (k, v) = row?;
+    let value = v.value();
+    if value.len() < CHAIN_RECORD || value.len() % CHAIN_RECORD != 0 {
+        return Err(StoreError::Corrupt(format!(
+            "chain row ({key:?}, {}) is {} bytes long",
+            k.value().1,
+            value.len()
+        )));
+    }
+    let last = &value[value.len() - CHAIN_RECORD..];
+    Ok(Some(Digest(last[8..].try_into().expect("32 bytes"))))
+}
