@@ -28,21 +28,33 @@ fn submit_read_prove_resolve() {
     let server = Server::start(&dir);
     w.register_all(&server);
 
-    // Submit: a durable signed receipt and the checkpoint of its group commit.
+    // Submit: a durable receipt proving the entry into its group commit's checkpoint.
     let prod = w.production("L1", "prod-L1");
     let r = post(&server.url("/v1/events"), &prod);
     assert_eq!(r.status, 200, "{}", r.text());
     let body = r.json();
     let receipt: Receipt = serde_json::from_value(body["receipt"].clone()).unwrap();
     let log_key = LogKey::parse(&w.log_key).unwrap();
-    receipt
+    let receipt_cp = receipt
         .verify(&log_key.key)
-        .expect("receipt signed by the log");
+        .expect("receipt proven into a checkpoint signed by the log");
     let cp_json = get(&server.url("/v1/checkpoint.json"), "application/json").json();
     let vkey = LogKey::parse(cp_json["verifier_key"].as_str().unwrap()).unwrap();
     assert_eq!(vkey.key, log_key.key);
-    let cp = Checkpoint::verify(body["checkpoint"].as_str().unwrap(), &vkey).unwrap();
+    let cp = Checkpoint::verify(&receipt.checkpoint, &vkey).unwrap();
+    assert_eq!(cp, receipt_cp);
     assert!(cp.size > receipt.seq);
+    // A receipt whose entry was altered does not verify, and says why.
+    let mut forged = receipt.clone();
+    forged.entry = forged.entry.replacen("\"seq\":", "\"seq\": ", 1);
+    assert!(forged.verify(&log_key.key).is_err());
+    let mut forged = receipt.clone();
+    forged.seq += 1;
+    assert!(forged
+        .verify(&log_key.key)
+        .unwrap_err()
+        .to_string()
+        .contains("seq"));
 
     // Idempotent: the same event again gets the same receipt.
     let again = post(&server.url("/v1/events"), &prod);

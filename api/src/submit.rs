@@ -169,8 +169,7 @@ pub async fn submit_event(
         .map_err(|e| write_error(&state, e, 1))?;
     match committed.results.into_iter().next() {
         Some(Ok(receipt)) => Ok(Json(SubmitResponse {
-            receipt: ReceiptBody::from(&receipt),
-            checkpoint: committed.checkpoint.note,
+            receipt: ReceiptBody::from(receipt),
         })
         .into_response()),
         Some(Err(refusal)) => Err(ApiError::from(&refusal)),
@@ -241,7 +240,7 @@ pub async fn submit_batch(
     let mut accepted = 0;
     let results: Vec<BatchItem> = committed
         .results
-        .iter()
+        .into_iter()
         .map(|r| match r {
             Ok(receipt) => {
                 accepted += 1;
@@ -253,8 +252,8 @@ pub async fn submit_batch(
             }
             Err(refusal) => BatchItem {
                 receipt: None,
-                error: Some(ApiError::from(refusal).detail()),
-                status: refusal_status(refusal).as_u16(),
+                error: Some(ApiError::from(&refusal).detail()),
+                status: refusal_status(&refusal).as_u16(),
             },
         })
         .collect();

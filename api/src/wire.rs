@@ -37,7 +37,9 @@ pub struct SubmissionBody {
     pub private: Option<Value>,
 }
 
-/// The log's signed promise that an entry is durably in the log.
+/// The log's proof that an entry is durably in the log: the entry, the signed checkpoint
+/// of the group commit that holds it, and the entry's inclusion proof in that checkpoint's
+/// tree. Check it with the log's public key alone (docs/FORMAT.md §6).
 #[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
 pub struct ReceiptBody {
     pub origin: String,
@@ -46,21 +48,26 @@ pub struct ReceiptBody {
     pub event_id: String,
     pub entry_hash: String,
     pub leaf_hash: String,
-    /// Base64 ed25519 signature of the log key over `"suyuan-receipt-v1\n"` ‖ the
-    /// canonical JSON of the other six fields.
-    pub signature: String,
+    /// The entry's bytes, verbatim (canonical JSON, as a string).
+    pub entry: String,
+    /// Hex hashes of the RFC 9162 inclusion proof of leaf `seq` in the checkpoint's tree.
+    pub proof: Vec<String>,
+    /// The checkpoint (C2SP signed note) the proof leads to.
+    pub checkpoint: String,
 }
 
-impl From<&suyuan_ledger::receipt::Receipt> for ReceiptBody {
-    fn from(r: &suyuan_ledger::receipt::Receipt) -> Self {
+impl From<suyuan_ledger::receipt::Receipt> for ReceiptBody {
+    fn from(r: suyuan_ledger::receipt::Receipt) -> Self {
         ReceiptBody {
-            origin: r.origin.clone(),
+            origin: r.origin,
             seq: r.seq,
-            recorded: r.recorded.clone(),
-            event_id: r.event_id.clone(),
-            entry_hash: r.entry_hash.clone(),
-            leaf_hash: r.leaf_hash.clone(),
-            signature: r.signature.clone(),
+            recorded: r.recorded,
+            event_id: r.event_id,
+            entry_hash: r.entry_hash,
+            leaf_hash: r.leaf_hash,
+            entry: r.entry,
+            proof: r.proof,
+            checkpoint: r.checkpoint,
         }
     }
 }
@@ -69,8 +76,6 @@ impl From<&suyuan_ledger::receipt::Receipt> for ReceiptBody {
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
 pub struct SubmitResponse {
     pub receipt: ReceiptBody,
-    /// The signed checkpoint (C2SP signed note) of the group commit that holds the entry.
-    pub checkpoint: String,
 }
 
 /// One result of a batch: a receipt or an error with its HTTP status.

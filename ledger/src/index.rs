@@ -1,4 +1,6 @@
 //! The derived indexes of one group commit, gathered in memory and written at its end.
+//! (The hash index is kept in memory; this batch writes its `hash_rows` row and hands the
+//! same records to [`crate::hash_index::HashIndex`] once the group has committed.)
 //!
 //! A redb insert costs a B-tree descent and, for a random key, a copied page; writing
 //! every index row as its entry is admitted made the indexes most of the writer's time.
@@ -10,6 +12,7 @@
 
 use crate::encoding::Digest;
 use crate::event::Event;
+use crate::hash_index::{client_digest, record, RECORD};
 use crate::store::StoreError;
 use redb::{ReadableTable, Table};
 use std::collections::{BTreeMap, HashMap};
@@ -19,7 +22,7 @@ pub const CHAIN_RECORD: usize = 40;
 /// Bytes of one plain posting: a seq (u64, big-endian).
 pub const SEQ_RECORD: usize = 8;
 
-/// The `by_client_id` key of an event: `actor \n client_id`.
+/// The in-group client-id key of an event: `actor \n client_id`.
 pub fn client_key(event: &Event) -> String {
     format!("{}\n{}", event.actor.0, event.client_id)
 }
@@ -32,6 +35,9 @@ pub fn document_key(kind: &str, number: &str) -> String {
 /// Index rows of the entries admitted so far in one group.
 #[derive(Default)]
 pub struct IndexBatch {
+    /// First seq of the batch, and its `hash_rows` records from there on.
+    first: Option<u64>,
+    hash_records: Vec<u8>,
     hashes: HashMap<[u8; 32], u64>,
     clients: HashMap<String, [u8; 32]>,
     chains: BTreeMap<String, Vec<u8>>,
@@ -42,8 +48,7 @@ pub struct IndexBatch {
 
 /// The tables an [`IndexBatch`] is written to.
 pub struct IndexTables<'a, 't> {
-    pub by_hash: &'a mut Table<'t, [u8; 32], u64>,
-    pub by_client_id: &'a mut Table<'t, &'static str, [u8; 32]>,
+    pub hash_rows: &'a mut Table<'t, u64, &'static [u8]>,
     pub by_chain: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
     pub by_document: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
     pub by_actor: &'a mut Table<'t, (&'static str, u64), &'static [u8]>,
@@ -61,6 +66,11 @@ impl IndexBatch {
         chains: &[String],
     ) {
         let seq_bytes = seq.to_be_bytes();
+        let first = *self.first.get_or_insert(seq);
+        debug_assert_eq!(first + (self.hash_records.len() / RECORD) as u64, seq);
+        let client = client_digest(&event.actor.0, &event.client_id);
+        self.hash_records
+            .extend_from_slice(&record(event_id, entry_hash, &client));
         self.hashes.insert(event_id.0, seq);
         self.hashes.insert(entry_hash.0, seq);
         self.clients.insert(client_key(event), event_id.0);
@@ -109,23 +119,18 @@ impl IndexBatch {
         self.documents.contains_key(key)
     }
 
-    /// Writes the batch: point rows in key order, one posting row per key.
-    pub fn write(self, t: IndexTables<'_, '_>) -> Result<(), StoreError> {
-        let mut hashes: Vec<_> = self.hashes.into_iter().collect();
-        hashes.sort_unstable();
-        for (hash, seq) in hashes {
-            t.by_hash.insert(hash, seq)?;
-        }
-        let mut clients: Vec<_> = self.clients.into_iter().collect();
-        clients.sort_unstable();
-        for (key, id) in clients {
-            t.by_client_id.insert(key.as_str(), id)?;
-        }
+    /// Writes the batch: its hash row and one posting row per key. Returns the hash row
+    /// (first seq, records) for the in-memory hash index.
+    pub fn write(self, t: IndexTables<'_, '_>) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        let Some(first) = self.first else {
+            return Ok(None);
+        };
+        t.hash_rows.insert(first, self.hash_records.as_slice())?;
         write_postings(t.by_chain, &self.chains, CHAIN_RECORD)?;
         write_postings(t.by_document, &self.documents, SEQ_RECORD)?;
         write_postings(t.by_actor, &self.actors, SEQ_RECORD)?;
         write_postings(t.by_type, &self.types, SEQ_RECORD)?;
-        Ok(())
+        Ok(Some((first, self.hash_records)))
     }
 }
 

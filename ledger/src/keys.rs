@@ -3,8 +3,8 @@
 //! Public keys travel as `ed25519:` followed by standard base64 of the 32 key bytes. Keys
 //! of small order ("weak") or with a torsion component are refused at parse time, so that
 //! a registered key always has exactly one meaning. Every signature is over a fixed
-//! context string followed by the message, so a signature made for one purpose (an event,
-//! a receipt) can never be replayed as another.
+//! context string followed by the message, so a signature made for one purpose (an event)
+//! can never be replayed as another (checkpoints are signed notes, in their own format).
 
 use crate::encoding::{b64, unb64};
 use ed25519_dalek::{Signature, Signer, SigningKey, VerifyingKey};
@@ -15,8 +15,6 @@ use std::path::Path;
 
 /// Context prefixed to the canonical bytes of every event before signing.
 pub const EVENT_CONTEXT: &[u8] = b"suyuan-event-v1\n";
-/// Context prefixed to the canonical bytes of every receipt before signing.
-pub const RECEIPT_CONTEXT: &[u8] = b"suyuan-receipt-v1\n";
 
 /// Why a key or signature was refused.
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]

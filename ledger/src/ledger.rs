@@ -13,9 +13,10 @@ use crate::entry::{self, EntryView, MAX_ENTRY_BYTES};
 use crate::event::body::RegistrationAction;
 use crate::event::{Body, SignedEvent};
 use crate::hash::leaf_hash;
+use crate::hash_index::{client_digest, HashIndex, HashKind};
 use crate::index::{client_key, stored_chain_head, IndexBatch, IndexTables};
 use crate::keys::{verify_batch, PublicKey, SecretKey, SignatureCheck, EVENT_CONTEXT};
-use crate::merkle::{self, Frontier};
+use crate::merkle::{self, Frontier, SparseNodes};
 use crate::private::PrivatePart;
 use crate::receipt::Receipt;
 use crate::registry::{ActorRecord, Registry};
@@ -27,7 +28,7 @@ use rayon::prelude::*;
 use redb::{Database, ReadableTable, ReadableTableMetadata, Table};
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
+use std::sync::{Arc, Mutex, RwLock};
 use time::OffsetDateTime;
 
 /// One event to append, with its private part if it has one.
@@ -43,13 +44,21 @@ pub struct BatchOutcome {
     pub checkpoint: Checkpoint,
 }
 
-/// What a receipt will say, gathered inside the transaction and signed after commit.
+/// An admitted (or already stored) entry, gathered inside the transaction; its receipt
+/// is made after the commit.
 struct Accepted {
     seq: u64,
-    recorded: String,
-    event_id: Digest,
-    entry_hash: Digest,
-    leaf: Digest,
+    bytes: Vec<u8>,
+}
+
+/// What a committed group hands to receipt making.
+struct Committed {
+    results: Vec<Result<Accepted, Refusal>>,
+    checkpoint: Checkpoint,
+    /// The frontier before the group and the nodes it created: enough to prove every
+    /// entry the group appended.
+    nodes: SparseNodes,
+    appended_from: u64,
 }
 
 /// Who the genesis entry registers.
@@ -72,6 +81,9 @@ pub struct Ledger {
     origin: String,
     log_key: SecretKey,
     state: Mutex<State>,
+    /// Event ids, entry hashes and client ids of every committed entry. Updated under the
+    /// `state` lock after each commit, so a group always sees every earlier group.
+    hashes: Arc<RwLock<HashIndex>>,
 }
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
@@ -209,6 +221,14 @@ impl Ledger {
                 .into());
             }
         }
+        let hashes = HashIndex::load(&txn.open_table(HASH_ROWS)?)?;
+        if hashes.len() != size {
+            return Err(StoreError::Corrupt(format!(
+                "hash index rows cover {} of {size} entries",
+                hashes.len()
+            ))
+            .into());
+        }
         let mut registry = Registry::default();
         for row in txn.open_table(ACTORS)?.iter()? {
             let (_, v) = row?;
@@ -227,6 +247,7 @@ impl Ledger {
                 registry,
                 last_recorded,
             }),
+            hashes: Arc::new(RwLock::new(hashes)),
         })
     }
 
@@ -280,7 +301,6 @@ impl Ledger {
     pub fn append_batch(&self, subs: Vec<Submission>) -> Result<BatchOutcome, StoreError> {
         let sig_ok = Self::verify_signatures(&subs);
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let t_lock = std::time::Instant::now();
         let snapshot = (
             state.frontier.clone(),
             state.registry.clone(),
@@ -291,55 +311,84 @@ impl Ledger {
             (state.frontier, state.registry, state.last_recorded) = snapshot;
         }
         drop(state);
-        if std::env::var_os("SUYUAN_TIMING").is_some() { eprintln!("TIMING locked_us={}", t_lock.elapsed().as_micros()); }
-        let (accepted, checkpoint) = result?;
-        // Durable now: sign the receipts on all cores, outside the writer lock.
-        let results = accepted
+        let committed = result?;
+        // Durable now: prove each entry against the group's checkpoint, outside the lock.
+        let (size, origin) = (committed.checkpoint.size, self.origin.as_str());
+        let earlier = committed
+            .results
+            .iter()
+            .any(|r| matches!(r, Ok(a) if a.seq < committed.appended_from));
+        let reader = if earlier { Some(self.read()?) } else { None };
+        let results = committed
+            .results
             .into_par_iter()
-            .map(|r| {
-                r.map(|a| {
-                    Receipt::sign(
-                        &self.log_key,
-                        &self.origin,
-                        a.seq,
-                        &a.recorded,
-                        &a.event_id,
-                        &a.entry_hash,
-                        &a.leaf,
-                    )
-                })
+            .map(|r| -> Result<Result<Receipt, Refusal>, StoreError> {
+                let Ok(a) = r else {
+                    return Ok(Err(r.err().expect("refusal")));
+                };
+                let proof = match &reader {
+                    Some(reader) if a.seq < committed.appended_from => {
+                        reader.inclusion_proof(a.seq, size)?
+                    }
+                    _ => merkle::inclusion_proof(&committed.nodes, a.seq, size).map_err(|m| {
+                        StoreError::Corrupt(format!(
+                            "group proof: node level {} index {} missing",
+                            m.level, m.index
+                        ))
+                    })?,
+                };
+                Ok(Ok(Receipt::new(
+                    origin,
+                    &a.bytes,
+                    &proof,
+                    &committed.checkpoint,
+                )))
             })
-            .collect();
+            .collect::<Result<Vec<_>, StoreError>>()?;
         Ok(BatchOutcome {
             results,
-            checkpoint,
+            checkpoint: committed.checkpoint,
         })
     }
 
-    #[allow(clippy::type_complexity)]
     fn append_locked(
         &self,
         state: &mut State,
         subs: &[Submission],
         sig_ok: &[bool],
-    ) -> Result<(Vec<Result<Accepted, Refusal>>, Checkpoint), StoreError> {
+    ) -> Result<Committed, StoreError> {
         let recorded_at = time_format::now_ms().max(state.last_recorded);
         let recorded = time_format::rfc3339(recorded_at);
         let txn = self.db.begin_write()?;
         let mut results = Vec::with_capacity(subs.len());
         let appended_before = state.frontier.size();
+        let mut nodes = SparseNodes::default();
+        for (level, index, hash) in state.frontier.roots() {
+            nodes.insert(level, index, hash);
+        }
         let checkpoint;
+        let hash_row;
         {
+            let hashes = self.hashes.read().unwrap_or_else(|p| p.into_inner());
             let mut t = WriteTables::open(&txn)?;
             let mut group = Group::default();
             for (sub, &sig_ok) in subs.iter().zip(sig_ok) {
-                match self.append_one(state, &mut t, &mut group, sub, sig_ok, recorded_at, &recorded)? {
-                    Ok(receipt) => results.push(Ok(receipt)),
-                    Err(refusal) => results.push(Err(refusal)),
-                }
+                results.push(self.append_one(
+                    state,
+                    &mut t,
+                    &mut group,
+                    &hashes,
+                    sub,
+                    sig_ok,
+                    recorded_at,
+                    &recorded,
+                )?);
             }
             tiles::write_nodes(&mut t.tiles, &group.nodes)?;
-            group.index.write(t.index_tables())?;
+            for &(level, index, hash) in &group.nodes {
+                nodes.insert(level, index, hash);
+            }
+            hash_row = group.index.write(t.index_tables())?;
             let size = state.frontier.size();
             checkpoint = Checkpoint::sign(&self.origin, size, state.frontier.root(), &self.log_key);
             if size != appended_before {
@@ -347,14 +396,23 @@ impl Ledger {
             }
         }
         if state.frontier.size() != appended_before {
-            let t0 = std::time::Instant::now();
             txn.commit()?;
-            if std::env::var_os("SUYUAN_TIMING").is_some() { eprintln!("TIMING commit n={} size={} commit_us={}", subs.len(), state.frontier.size(), t0.elapsed().as_micros()); }
             state.last_recorded = recorded_at;
+            if let Some((first, records)) = hash_row {
+                self.hashes
+                    .write()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push_row(first, &records)?;
+            }
         } else {
             txn.abort()?;
         }
-        Ok((results, checkpoint))
+        Ok(Committed {
+            results,
+            checkpoint,
+            nodes,
+            appended_from: appended_before,
+        })
     }
 
     #[allow(clippy::too_many_arguments)]
@@ -363,6 +421,7 @@ impl Ledger {
         state: &mut State,
         t: &mut WriteTables<'_>,
         group: &mut Group,
+        hashes: &HashIndex,
         sub: &Submission,
         sig_ok: bool,
         recorded_at: OffsetDateTime,
@@ -375,14 +434,34 @@ impl Ledger {
         let client = client_key(event);
         let existing = match group.index.client(&client) {
             Some(id) => Some(id),
-            None => t.by_client_id.get(client.as_str())?.map(|v| v.value()),
+            None => {
+                let digest = client_digest(&event.actor.0, &event.client_id);
+                match hashes.find(&t.entries, &digest, HashKind::ClientId, u64::MAX)? {
+                    Some((seq, bytes)) => Some(
+                        EntryView::parse(&bytes)
+                            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?
+                            .event_id
+                            .0,
+                    ),
+                    None => None,
+                }
+            }
         };
         if let Some(existing) = existing {
             if existing == signed.id.0 {
-                let view = GroupView { t, index: &group.index };
-                let seq = view.seq_by_hash(&signed.id, HashKind::EventId)?.ok_or_else(|| {
-                    StoreError::Corrupt(format!("event {} indexed by client id only", signed.id))
-                })?;
+                let view = GroupView {
+                    t,
+                    index: &group.index,
+                    hashes,
+                };
+                let seq = view
+                    .seq_by_hash(&signed.id, HashKind::EventId)?
+                    .ok_or_else(|| {
+                        StoreError::Corrupt(format!(
+                            "event {} indexed by client id only",
+                            signed.id
+                        ))
+                    })?;
                 return self.stored(t, seq).map(Ok);
             }
             return Ok(Err(Refusal::ClientIdReused {
@@ -405,7 +484,11 @@ impl Ledger {
                 key: event.key.to_string(),
             }));
         }
-        let view = GroupView { t, index: &group.index };
+        let view = GroupView {
+            t,
+            index: &group.index,
+            hashes,
+        };
         let chains = match admit(event, seq, recorded_at, &state.registry, &view) {
             Ok(chains) => chains,
             Err(AdmitError::Refused(r)) => return Ok(Err(r)),
@@ -468,30 +551,18 @@ impl Ledger {
             let json = serde_json::to_vec(record).expect("record serializes");
             t.actors.insert(subject.as_str(), json.as_slice())?;
         }
-        Ok(Ok(Accepted {
-            seq,
-            recorded: recorded.to_string(),
-            event_id: signed.id,
-            entry_hash,
-            leaf,
-        }))
+        Ok(Ok(Accepted { seq, bytes }))
     }
 
-    /// What the receipt of an already stored entry says (idempotent resubmission).
+    /// An already stored entry (idempotent resubmission).
     fn stored(&self, t: &WriteTables<'_>, seq: u64) -> Result<Accepted, StoreError> {
         let bytes = t
             .entries
             .get(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        let view = EntryView::parse(bytes.value())
-            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-        Ok(Accepted {
-            seq,
-            recorded: view.recorded.clone(),
-            event_id: view.event_id,
-            entry_hash: view.hash(),
-            leaf: view.leaf_hash(),
-        })
+            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
+            .value()
+            .to_vec();
+        Ok(Accepted { seq, bytes })
     }
 
     // ---- reads ----
@@ -552,21 +623,21 @@ impl Ledger {
 
     /// A read transaction, for callers that need many reads from one snapshot.
     pub fn read(&self) -> Result<crate::reader::Reader, StoreError> {
-        crate::reader::Reader::new(self.db.begin_read()?)
+        crate::reader::Reader::with_hashes(self.db.begin_read()?, self.hashes.clone())
     }
 
     /// Drops and rebuilds every derived index (and the registry) from the entries.
     pub fn rebuild_indexes(&self) -> Result<u64, crate::LedgerError> {
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
         let txn = self.db.begin_write()?;
-        txn.delete_table(BY_HASH)?;
-        txn.delete_table(BY_CLIENT_ID)?;
+        txn.delete_table(HASH_ROWS)?;
         txn.delete_table(ACTORS)?;
         txn.delete_table(BY_CHAIN)?;
         for def in [BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
             txn.delete_table(def)?;
         }
         let mut registry = Registry::default();
+        let mut hashes = HashIndex::default();
         let count;
         {
             let mut t = WriteTables::open(&txn)?;
@@ -598,7 +669,9 @@ impl Ledger {
                             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     }
                 }
-                index.write(t.index_tables())?;
+                if let Some((first, records)) = index.write(t.index_tables())? {
+                    hashes.push_row(first, &records)?;
+                }
             }
             for record in registry.actors() {
                 t.actors.insert(
@@ -609,6 +682,7 @@ impl Ledger {
         }
         txn.commit().map_err(StoreError::from)?;
         state.registry = registry;
+        *self.hashes.write().unwrap_or_else(|p| p.into_inner()) = hashes;
         Ok(count)
     }
 }
@@ -627,8 +701,7 @@ struct WriteTables<'t> {
     tiles: Table<'t, u64, &'static [u8]>,
     checkpoints: Table<'t, u64, &'static str>,
     private: Table<'t, u64, &'static [u8]>,
-    by_hash: Table<'t, [u8; 32], u64>,
-    by_client_id: Table<'t, &'static str, [u8; 32]>,
+    hash_rows: Table<'t, u64, &'static [u8]>,
     by_chain: Table<'t, (&'static str, u64), &'static [u8]>,
     by_document: Table<'t, (&'static str, u64), &'static [u8]>,
     by_actor: Table<'t, (&'static str, u64), &'static [u8]>,
@@ -643,8 +716,7 @@ impl<'t> WriteTables<'t> {
             tiles: txn.open_table(TREE_TILES)?,
             checkpoints: txn.open_table(CHECKPOINTS)?,
             private: txn.open_table(PRIVATE)?,
-            by_hash: txn.open_table(BY_HASH)?,
-            by_client_id: txn.open_table(BY_CLIENT_ID)?,
+            hash_rows: txn.open_table(HASH_ROWS)?,
             by_chain: txn.open_table(BY_CHAIN)?,
             by_document: txn.open_table(BY_DOCUMENT)?,
             by_actor: txn.open_table(BY_ACTOR)?,
@@ -655,8 +727,7 @@ impl<'t> WriteTables<'t> {
 
     fn index_tables(&mut self) -> IndexTables<'_, 't> {
         IndexTables {
-            by_hash: &mut self.by_hash,
-            by_client_id: &mut self.by_client_id,
+            hash_rows: &mut self.hash_rows,
             by_chain: &mut self.by_chain,
             by_document: &mut self.by_document,
             by_actor: &mut self.by_actor,
@@ -690,6 +761,7 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
 struct GroupView<'a, 't> {
     t: &'a WriteTables<'t>,
     index: &'a IndexBatch,
+    hashes: &'a HashIndex,
 }
 
 impl GroupView<'_, '_> {
@@ -711,11 +783,11 @@ impl GroupView<'_, '_> {
                 .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
                 .value()
                 .to_vec();
-            if confirm_hash(&bytes, hash, kind) {
+            if crate::hash_index::confirm(&bytes, hash, kind) {
                 return Ok(Some((seq, bytes)));
             }
         }
-        lookup_hash(&self.t.by_hash, &self.t.entries, hash, kind)
+        self.hashes.find(&self.t.entries, hash, kind, u64::MAX)
     }
 
     /// The entry hash of the latest entry of a chain.

@@ -21,6 +21,7 @@ pub mod event;
 pub mod export;
 pub mod gs1;
 pub mod hash;
+pub mod hash_index;
 pub mod history;
 pub mod index;
 pub mod jcs;

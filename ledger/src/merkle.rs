@@ -252,6 +252,16 @@ impl Frontier {
         self.size
     }
 
+    /// The complete subtrees it holds as nodes: (level, index, hash), largest first.
+    pub fn roots(&self) -> impl Iterator<Item = (u8, u64, Digest)> + '_ {
+        let mut consumed = 0u64;
+        self.stack.iter().map(move |&(level, hash)| {
+            let index = consumed >> level;
+            consumed += 1u64 << level;
+            (level, index, hash)
+        })
+    }
+
     /// Appends a leaf hash; calls `emit(level, index, hash)` for every new complete node,
     /// the leaf itself included.
     pub fn push(&mut self, leaf: Digest, mut emit: impl FnMut(u8, u64, Digest)) {
@@ -308,6 +318,28 @@ impl MemoryTree {
     }
     pub fn leaf(&self, index: u64) -> Option<Digest> {
         self.levels.first()?.get(index as usize).copied()
+    }
+}
+
+/// Some nodes of a tree, by position. The nodes a group commit created plus the frontier
+/// it started from are enough for the inclusion proof of every leaf it appended: each
+/// left sibling on such a path is either new or a root of that frontier.
+#[derive(Clone, Debug, Default)]
+pub struct SparseNodes(std::collections::HashMap<(u8, u64), Digest>);
+
+impl SparseNodes {
+    pub fn insert(&mut self, level: u8, index: u64, hash: Digest) {
+        self.0.insert((level, index), hash);
+    }
+}
+
+impl NodeSource for SparseNodes {
+    type Error = MissingNode;
+    fn node(&self, level: u8, index: u64) -> Result<Digest, MissingNode> {
+        self.0
+            .get(&(level, index))
+            .copied()
+            .ok_or(MissingNode { level, index })
     }
 }
 

@@ -2,11 +2,13 @@
 //! index lookups and proofs that all agree with each other.
 
 use crate::encoding::Digest;
+use crate::hash_index::{HashIndex, HashKind};
 use crate::index::{read_postings, record_seq, CHAIN_RECORD, SEQ_RECORD};
 use crate::merkle;
 use crate::store::*;
 use crate::tiles::TxNodes;
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
+use std::sync::{Arc, OnceLock, RwLock};
 
 pub struct Reader {
     entries: ReadOnlyTable<u64, &'static [u8]>,
@@ -16,13 +18,25 @@ pub struct Reader {
     by_document: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
     by_type: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
     by_actor: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
-    by_hash: ReadOnlyTable<[u8; 32], u64>,
+    hash_rows: ReadOnlyTable<u64, &'static [u8]>,
+    /// The ledger's in-memory hash index, or one loaded from `hash_rows` on first use.
+    hashes: OnceLock<Arc<RwLock<HashIndex>>>,
     private: ReadOnlyTable<u64, &'static [u8]>,
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
     size: u64,
 }
 
 impl Reader {
+    /// A reader over a snapshot that shares a ledger's hash index.
+    pub fn with_hashes(
+        txn: ReadTransaction,
+        hashes: Arc<RwLock<HashIndex>>,
+    ) -> Result<Reader, StoreError> {
+        let reader = Reader::new(txn)?;
+        let _ = reader.hashes.set(hashes);
+        Ok(reader)
+    }
+
     pub fn new(txn: ReadTransaction) -> Result<Reader, StoreError> {
         // redb's read-only tables keep the snapshot alive on their own.
         let nodes = TxNodes::new(&txn)?;
@@ -36,7 +50,8 @@ impl Reader {
             by_document: txn.open_table(BY_DOCUMENT)?,
             by_type: txn.open_table(BY_TYPE)?,
             by_actor: txn.open_table(BY_ACTOR)?,
-            by_hash: txn.open_table(BY_HASH)?,
+            hash_rows: txn.open_table(HASH_ROWS)?,
+            hashes: OnceLock::new(),
             private: txn.open_table(PRIVATE)?,
             meta: txn.open_table(META)?,
         })
@@ -104,17 +119,29 @@ impl Reader {
             .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
     }
 
+    fn find_hash(&self, hash: &Digest, kind: HashKind) -> Result<Option<u64>, StoreError> {
+        let hashes = match self.hashes.get() {
+            Some(h) => h,
+            None => {
+                let loaded = HashIndex::load(&self.hash_rows)?;
+                self.hashes.get_or_init(|| Arc::new(RwLock::new(loaded)))
+            }
+        };
+        let hashes = hashes.read().unwrap_or_else(|p| p.into_inner());
+        // The shared index may be ahead of this snapshot: only seqs it holds count.
+        Ok(hashes
+            .find(&self.entries, hash, kind, self.size)?
+            .map(|(seq, _)| seq))
+    }
+
     /// The seq of the entry whose BLAKE3 entry hash is `hash`.
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
-        Ok(
-            lookup_hash(&self.by_hash, &self.entries, hash, HashKind::EntryHash)?
-                .map(|(seq, _)| seq),
-        )
+        self.find_hash(hash, HashKind::EntryHash)
     }
 
     /// The seq of the entry recording the event with id `id`.
     pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
-        Ok(lookup_hash(&self.by_hash, &self.entries, id, HashKind::EventId)?.map(|(seq, _)| seq))
+        self.find_hash(id, HashKind::EventId)
     }
 
     fn postings(

@@ -1,16 +1,23 @@
-//! Receipts: the log's signed promise that an entry is durably in the log.
+//! Receipts: the log's proof that an entry is durably in the log.
 //!
-//! A receipt is the canonical JSON
-//! `{"entry_hash","event_id","leaf_hash","origin","recorded","seq","signature"}` where the
-//! signature is the log key's ed25519 signature over `"suyuan-receipt-v1\n"` followed by
-//! the canonical JSON of the other six fields. Signing is deterministic, so a resubmitted
-//! event gets the same receipt again.
+//! A receipt carries the entry itself, the signed checkpoint of the group commit that
+//! made it durable, and the RFC 9162 inclusion proof of the entry's leaf in that
+//! checkpoint's tree. Anyone holding only the log's public key can check it, and it
+//! proves more than a signed promise would: the entry is in the tree the log signed.
+//! It costs the log one signature per group commit (the checkpoint) instead of one per
+//! entry. The fields `seq`, `recorded`, `event_id`, `entry_hash` and `leaf_hash` repeat
+//! what the entry says, for convenience; [`Receipt::verify`] checks that they do.
+//!
+//! A resubmitted event gets a receipt for its original entry, proven against the
+//! checkpoint current at the time of the resubmission.
 
-use crate::encoding::{b64, Digest};
-use crate::jcs::canonicalize;
-use crate::keys::{parse_signature, KeyError, PublicKey, SecretKey, RECEIPT_CONTEXT};
+use crate::checkpoint::{Checkpoint, CheckpointError, LogKey};
+use crate::encoding::Digest;
+use crate::entry::{entry_hash, EntryView};
+use crate::hash::leaf_hash;
+use crate::keys::PublicKey;
+use crate::merkle::{verify_inclusion, ProofError};
 use serde::{Deserialize, Serialize};
-use serde_json::json;
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -21,59 +28,75 @@ pub struct Receipt {
     pub event_id: String,
     pub entry_hash: String,
     pub leaf_hash: String,
-    pub signature: String,
+    /// The entry's bytes, verbatim (canonical JSON, as a string).
+    pub entry: String,
+    /// Hex hashes of the RFC 9162 inclusion proof of leaf `seq` in the checkpoint's tree.
+    pub proof: Vec<String>,
+    /// The checkpoint (C2SP signed note) the proof leads to.
+    pub checkpoint: String,
 }
 
-fn unsigned_bytes(
-    origin: &str,
-    seq: u64,
-    recorded: &str,
-    event_id: &str,
-    entry_hash: &str,
-    leaf_hash: &str,
-) -> Vec<u8> {
-    canonicalize(&json!({
-        "origin": origin, "seq": seq, "recorded": recorded,
-        "event_id": event_id, "entry_hash": entry_hash, "leaf_hash": leaf_hash,
-    }))
+/// Why a receipt does not check out.
+#[derive(Debug, thiserror::Error)]
+pub enum ReceiptError {
+    #[error("checkpoint: {0}")]
+    Checkpoint(#[from] CheckpointError),
+    #[error("entry: {0}")]
+    Entry(String),
+    #[error("{field} does not match the entry")]
+    Mismatch { field: &'static str },
+    #[error("proof hash {0} is not hex")]
+    ProofHash(usize),
+    #[error("inclusion proof: {0}")]
+    Proof(#[from] ProofError),
 }
 
 impl Receipt {
-    pub fn sign(
-        key: &SecretKey,
-        origin: &str,
-        seq: u64,
-        recorded: &str,
-        event_id: &Digest,
-        entry_hash: &Digest,
-        leaf_hash: &Digest,
-    ) -> Receipt {
-        let (e, h, l) = (event_id.to_hex(), entry_hash.to_hex(), leaf_hash.to_hex());
-        let sig = key.sign(
-            RECEIPT_CONTEXT,
-            &unsigned_bytes(origin, seq, recorded, &e, &h, &l),
-        );
+    /// The receipt of a stored entry, given its inclusion proof to `checkpoint`.
+    pub fn new(origin: &str, entry: &[u8], proof: &[Digest], checkpoint: &Checkpoint) -> Receipt {
+        let view = EntryView::parse(entry).expect("the log's own entry parses");
         Receipt {
-            origin: origin.into(),
-            seq,
-            recorded: recorded.into(),
-            event_id: e,
-            entry_hash: h,
-            leaf_hash: l,
-            signature: b64(&sig),
+            origin: origin.to_string(),
+            seq: view.seq,
+            recorded: view.recorded.clone(),
+            event_id: view.event_id.to_hex(),
+            entry_hash: entry_hash(entry).to_hex(),
+            leaf_hash: leaf_hash(entry).to_hex(),
+            entry: String::from_utf8(entry.to_vec()).expect("entries are UTF-8 JSON"),
+            proof: proof.iter().map(Digest::to_hex).collect(),
+            checkpoint: checkpoint.note.clone(),
         }
     }
 
-    pub fn verify(&self, log_key: &PublicKey) -> Result<(), KeyError> {
-        let sig = parse_signature(&self.signature)?;
-        let bytes = unsigned_bytes(
-            &self.origin,
-            self.seq,
-            &self.recorded,
-            &self.event_id,
-            &self.entry_hash,
-            &self.leaf_hash,
-        );
-        log_key.verify(RECEIPT_CONTEXT, &bytes, &sig)
+    /// Checks the receipt against the log's public key: the checkpoint's signature, the
+    /// entry's inclusion in the checkpoint's tree, and that every convenience field says
+    /// what the entry says. Returns the checkpoint.
+    pub fn verify(&self, log_key: &PublicKey) -> Result<Checkpoint, ReceiptError> {
+        let key = LogKey {
+            name: Some(self.origin.clone()),
+            key: *log_key,
+        };
+        let checkpoint = Checkpoint::verify(&self.checkpoint, &key)?;
+        let bytes = self.entry.as_bytes();
+        let view = EntryView::parse(bytes).map_err(|e| ReceiptError::Entry(e.to_string()))?;
+        let leaf = leaf_hash(bytes);
+        let checks = [
+            ("seq", view.seq == self.seq),
+            ("recorded", view.recorded == self.recorded),
+            ("event_id", view.event_id.to_hex() == self.event_id),
+            ("entry_hash", entry_hash(bytes).to_hex() == self.entry_hash),
+            ("leaf_hash", leaf.to_hex() == self.leaf_hash),
+        ];
+        if let Some((field, _)) = checks.iter().find(|(_, ok)| !ok) {
+            return Err(ReceiptError::Mismatch { field });
+        }
+        let proof = self
+            .proof
+            .iter()
+            .enumerate()
+            .map(|(i, h)| Digest::from_hex(h).ok_or(ReceiptError::ProofHash(i)))
+            .collect::<Result<Vec<_>, _>>()?;
+        verify_inclusion(&leaf, self.seq, checkpoint.size, &proof, &checkpoint.root)?;
+        Ok(checkpoint)
     }
 }

@@ -6,8 +6,7 @@
 //! rebuilt (`Store::rebuild_indexes`). Every write is one redb transaction committed
 //! with `Durability::Immediate`: it returns only once fsync'd.
 
-use crate::encoding::Digest;
-use redb::{Database, ReadTransaction, ReadableTable, ReadableTableMetadata, TableDefinition};
+use redb::{Database, ReadTransaction, ReadableTableMetadata, TableDefinition};
 use std::path::{Path, PathBuf};
 
 pub const META: TableDefinition<&str, &[u8]> = TableDefinition::new("meta");
@@ -20,12 +19,9 @@ pub const PRIVATE: TableDefinition<u64, &[u8]> = TableDefinition::new("private")
 // Derived indexes, written once per group commit (see [`crate::index`]). The four
 // posting-list indexes are keyed (key, first seq of the row) and hold the packed seqs a
 // group added for that key, so one key's entries are one ordered range scan.
-/// Event id or entry hash → seq. One table for both keeps random-key page churn (the
-/// costliest part of a commit) to one B-tree; a lookup confirms which one it found by
-/// hashing the entry it points to.
-pub const BY_HASH: TableDefinition<[u8; 32], u64> = TableDefinition::new("by_hash");
-/// `actor \n client_id` → event id.
-pub const BY_CLIENT_ID: TableDefinition<&str, [u8; 32]> = TableDefinition::new("by_client_id");
+/// First seq of a group → per entry 48 bytes: 16-byte prefixes of its event id, entry
+/// hash and client-id digest (see [`crate::hash_index`], which holds them in memory).
+pub const HASH_ROWS: TableDefinition<u64, &[u8]> = TableDefinition::new("hash_rows");
 /// (chain key (item path or `actor:ID`), first seq) → records of (seq u64 BE, entry
 /// hash); the last record of a chain's last row is its head.
 pub const BY_CHAIN: TableDefinition<(&str, u64), &[u8]> = TableDefinition::new("by_chain");
@@ -94,8 +90,7 @@ pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     txn.open_table(TREE_TILES)?;
     txn.open_table(CHECKPOINTS)?;
     txn.open_table(PRIVATE)?;
-    txn.open_table(BY_HASH)?;
-    txn.open_table(BY_CLIENT_ID)?;
+    txn.open_table(HASH_ROWS)?;
     txn.open_table(BY_CHAIN)?;
     txn.open_table(BY_DOCUMENT)?;
     txn.open_table(BY_ACTOR)?;
@@ -115,40 +110,6 @@ pub fn open_database(dir: &Path, create: bool) -> Result<Database, StoreError> {
     } else {
         Database::open(&path)?
     })
-}
-
-/// Which kind of hash a `by_hash` lookup is for.
-#[derive(Clone, Copy, PartialEq, Eq)]
-pub enum HashKind {
-    EntryHash,
-    EventId,
-}
-
-/// Looks a hash up in `by_hash` and confirms it against the entry it points to (the one
-/// table holds both event ids and entry hashes). Returns the seq and the entry's bytes.
-pub fn lookup_hash(
-    by_hash: &impl ReadableTable<[u8; 32], u64>,
-    entries: &impl ReadableTable<u64, &'static [u8]>,
-    hash: &Digest,
-    kind: HashKind,
-) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-    let Some(seq) = by_hash.get(hash.0)?.map(|v| v.value()) else {
-        return Ok(None);
-    };
-    let bytes = entries
-        .get(seq)?
-        .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
-        .value()
-        .to_vec();
-    Ok(confirm_hash(&bytes, hash, kind).then_some((seq, bytes)))
-}
-
-/// Whether an entry's bytes have this entry hash or record this event id.
-pub fn confirm_hash(bytes: &[u8], hash: &Digest, kind: HashKind) -> bool {
-    match kind {
-        HashKind::EntryHash => crate::entry::entry_hash(bytes) == *hash,
-        HashKind::EventId => crate::entry::EntryView::parse(bytes).is_ok_and(|v| v.event_id == *hash),
-    }
 }
 
 /// Number of entries stored.

@@ -94,7 +94,9 @@ impl TxNodes {
             let key = k.value();
             let (level, tile) = ((key >> 58) as u8, key & ((1 << 58) - 1));
             let value = v.value();
-            if value.is_empty() || value.len() % HASH != 0 || value.len() > TILE_WIDTH as usize * HASH
+            if value.is_empty()
+                || value.len() % HASH != 0
+                || value.len() > TILE_WIDTH as usize * HASH
             {
                 return Err(StoreError::Corrupt(format!(
                     "tree tile level {level} index {tile} is {} bytes long",

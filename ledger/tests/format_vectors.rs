@@ -91,6 +91,7 @@ fn build() -> Value {
     let mut tree = MemoryTree::default();
     let mut heads: HashMap<String, Digest> = HashMap::new();
     let mut out_entries = Vec::new();
+    let mut entry_bytes: Vec<Vec<u8>> = Vec::new();
     for (seq, (event, signer)) in events(&registrar, &farm, &lab).into_iter().enumerate() {
         let signed = SignedEvent::sign(event, keys[signer]).expect("valid vector event");
         let prev: BTreeMap<String, Option<Digest>> = signed
@@ -117,9 +118,6 @@ fn build() -> Value {
         }
         let leaf = leaf_hash(&bytes);
         tree.push(leaf);
-        let receipt = Receipt::sign(
-            &log_key, ORIGIN, seq as u64, &recorded, &signed.id, &hash, &leaf,
-        );
         out_entries.push(json!({
             "seq": seq,
             "signer_public_key": keys[signer].public().to_string(),
@@ -127,11 +125,11 @@ fn build() -> Value {
             "signed_message_hex": hex::encode([EVENT_CONTEXT, &signed.canonical_event].concat()),
             "signature": b64(&signed.signature),
             "event_id": signed.id.to_hex(),
-            "entry": String::from_utf8(bytes).unwrap(),
+            "entry": String::from_utf8(bytes.clone()).unwrap(),
             "entry_hash": hash.to_hex(),
             "leaf_hash": leaf.to_hex(),
-            "receipt": receipt,
         }));
+        entry_bytes.push(bytes);
     }
     let n = tree.size();
     let mut nodes = Vec::new();
@@ -169,6 +167,11 @@ fn build() -> Value {
         }
     }
     let cp = Checkpoint::sign(ORIGIN, n, tree.root(), &log_key);
+    // Each entry's receipt, proven against the final checkpoint.
+    for (seq, bytes) in entry_bytes.iter().enumerate() {
+        let proof = inclusion_proof(&tree, seq as u64, n).unwrap();
+        out_entries[seq]["receipt"] = json!(Receipt::new(ORIGIN, bytes, &proof, &cp));
+    }
     json!({
         "description": "Suyuan format vectors: see docs/FORMAT.md. All keys are ed25519 seeds given in hex; record times are fixed.",
         "origin": ORIGIN,
