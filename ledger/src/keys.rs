@@ -246,30 +246,14 @@ pub struct SignatureCheck<'a> {
 
 /// Verifies many signatures over `context ‖ message` at once.
 ///
-/// Uses ed25519 batch verification (about twice as fast per signature) after refusing
-/// signatures whose R is the identity (see [`IDENTITY_ENCODINGS`]); if the batch fails,
-/// falls back to strict single verification to name the first bad signature. Returns the
-/// index of the first signature that does not verify. Keys must be registered keys,
-/// which are checked to be of prime order at registration.
+/// Uses ed25519 batch verification (about three times as fast per signature as single
+/// verification for a few hundred) after refusing signatures whose R is the identity (see
+/// [`IDENTITY_ENCODINGS`]); if the batch fails, falls back to strict single verification
+/// to name the first bad signature. Returns the index of the first signature that does not
+/// verify. Keys must be registered keys, which are checked to be of prime order at
+/// registration.
 pub fn verify_batch(context: &[u8], checks: &[SignatureCheck<'_>]) -> Result<(), usize> {
-    if checks.is_empty() {
-        return Ok(());
-    }
-    let messages: Vec<Vec<u8>> = checks
-        .iter()
-        .map(|c| [context, c.message].concat())
-        .collect();
-    let mut sigs = Vec::with_capacity(checks.len());
-    for (i, c) in checks.iter().enumerate() {
-        let sig = Signature::from_bytes(c.signature);
-        if IDENTITY_ENCODINGS.contains(sig.r_bytes()) {
-            return Err(i);
-        }
-        sigs.push(sig);
-    }
-    let msg_refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
-    let keys: Vec<VerifyingKey> = checks.iter().map(|c| c.key.0).collect();
-    if ed25519_dalek::verify_batch(&msg_refs, &sigs, &keys).is_ok() {
+    if batch_verifies(context, checks) {
         return Ok(());
     }
     for (i, c) in checks.iter().enumerate() {
@@ -278,4 +262,27 @@ pub fn verify_batch(context: &[u8], checks: &[SignatureCheck<'_>]) -> Result<(),
         }
     }
     Ok(())
+}
+
+/// Whether every signature of a batch verifies (batch verification only; false says
+/// that at least one does not, not which).
+pub fn batch_verifies(context: &[u8], checks: &[SignatureCheck<'_>]) -> bool {
+    if checks.is_empty() {
+        return true;
+    }
+    let mut sigs = Vec::with_capacity(checks.len());
+    for c in checks {
+        let sig = Signature::from_bytes(c.signature);
+        if IDENTITY_ENCODINGS.contains(sig.r_bytes()) {
+            return false;
+        }
+        sigs.push(sig);
+    }
+    let messages: Vec<Vec<u8>> = checks
+        .iter()
+        .map(|c| [context, c.message].concat())
+        .collect();
+    let msg_refs: Vec<&[u8]> = messages.iter().map(|m| m.as_slice()).collect();
+    let keys: Vec<VerifyingKey> = checks.iter().map(|c| c.key.0).collect();
+    ed25519_dalek::verify_batch(&msg_refs, &sigs, &keys).is_ok()
 }
