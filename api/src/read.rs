@@ -23,9 +23,7 @@ pub async fn blocking<T: Send + 'static>(
     f: impl FnOnce(&Ledger) -> Result<T, ApiError> + Send + 'static,
 ) -> Result<T, ApiError> {
     let ledger: Arc<Ledger> = state.ledger.clone();
-    tokio::task::spawn_blocking(move || f(&ledger))
-        .await
-        .map_err(|e| ApiError::internal(format!("read task failed: {e}")))?
+    f(&ledger)
 }
 
 /// The raw (still percent-encoded) tail of the request path after `prefix`.
@@ -106,8 +104,8 @@ pub async fn bundle(State(state): State<Shared>, uri: Uri) -> Result<Response, A
 }
 
 fn entry_body(seq: u64, bytes: Vec<u8>) -> Result<EntryBody, ApiError> {
-    let view =
-        EntryView::parse(&bytes).map_err(|e| ApiError::internal(format!("entry {seq}: {e}")))?;
+    let view = EntryView::parse_stored(&bytes)
+        .map_err(|e| ApiError::internal(format!("entry {seq}: {e}")))?;
     let (hash, leaf) = (view.hash().to_hex(), view.leaf_hash().to_hex());
     let (recorded, event_id, signature) = (
         view.recorded.clone(),

@@ -73,7 +73,7 @@ pub fn create(reader: &Reader, item: &str) -> Result<Value, HistoryError> {
         let bytes = reader
             .entry(seq)?
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        let view = EntryView::parse(&bytes)
+        let view = EntryView::parse_stored(&bytes)
             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
         let mut names = vec![view.event["actor"].as_str().unwrap_or_default().to_string()];
         if let Some(subject) = view.event["body"]["subject"].as_str() {

@@ -19,7 +19,11 @@ impl Digest {
         Some(Digest(out))
     }
     pub fn to_hex(&self) -> String {
-        hex::encode(self.0)
+        // Table-driven into a buffer: `hex::encode` goes through a char iterator, which
+        // showed up in profiles of history reads (hundreds of hashes per response).
+        let mut buf = [0u8; 64];
+        hex::encode_to_slice(self.0, &mut buf).expect("64 bytes for 32");
+        std::str::from_utf8(&buf).expect("hex is ASCII").to_owned()
     }
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0

@@ -155,14 +155,14 @@ impl HashIndex {
 pub fn confirm(bytes: &[u8], hash: &Digest, kind: HashKind) -> bool {
     match kind {
         HashKind::EntryHash => entry_hash(bytes) == *hash,
-        HashKind::EventId => EntryView::parse(bytes).is_ok_and(|v| v.event_id == *hash),
+        HashKind::EventId => EntryView::parse_stored(bytes).is_ok_and(|v| v.event_id == *hash),
         HashKind::ClientId => {
             #[derive(serde::Deserialize)]
             struct Head {
                 actor: String,
                 client_id: String,
             }
-            EntryView::parse(bytes)
+            EntryView::parse_stored(bytes)
                 .ok()
                 .and_then(|v| serde_json::from_slice::<Head>(&v.event_bytes).ok())
                 .is_some_and(|h| client_digest(&h.actor, &h.client_id) == *hash)

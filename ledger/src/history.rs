@@ -70,6 +70,7 @@ struct Loader<'r> {
     cache: HashMap<u64, Rc<Loaded>>,
 }
 
+#[derive(Clone)]
 struct Loaded {
     bytes: Vec<u8>,
     recorded: String,
@@ -87,7 +88,7 @@ impl Loader<'_> {
             .reader
             .entry(seq)?
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        let view = EntryView::parse(&bytes)
+        let view = EntryView::parse_stored(&bytes)
             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
         let loaded = Rc::new(Loaded {
             recorded: view.recorded,
@@ -195,19 +196,22 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     // Corrections join the chains of what they correct, so they are already picked.
     let mut entries = Vec::with_capacity(picked.len());
     let mut by_hash = HashMap::new();
-    for (&seq, via) in &picked {
-        let e = load.get(seq)?;
+    for (seq, via) in picked {
+        load.get(seq)?;
+        // Taken out of the cache, so the last reference: moved, not cloned.
+        let e = load.cache.remove(&seq).expect("just loaded");
+        let e = Rc::try_unwrap(e).unwrap_or_else(|shared| Loaded::clone(&shared));
         let entry_hash = crate::entry::entry_hash(&e.bytes);
         by_hash.insert(entry_hash, entries.len());
         entries.push(HistoryEntry {
             seq,
-            bytes: e.bytes.clone(),
-            recorded: e.recorded.clone(),
+            bytes: e.bytes,
+            recorded: e.recorded,
             entry_hash,
             event_id: e.event_id,
-            event: e.event.clone(),
+            event: e.event,
             signature: e.signature,
-            via: via.clone(),
+            via,
             corrected_by: vec![],
         });
     }

@@ -22,7 +22,7 @@ use crate::receipt::Receipt;
 use crate::registry::{ActorRecord, Registry};
 use crate::roles::EventType;
 use crate::store::*;
-use crate::tiles::{self, TxNodes};
+use crate::tiles::{self, TileCache, TxNodes};
 use crate::time_format;
 use rayon::prelude::*;
 use redb::{Database, ReadableTable, ReadableTableMetadata, Table};
@@ -105,6 +105,8 @@ pub struct Ledger {
     /// Event ids, entry hashes and client ids of every committed entry. Updated under the
     /// `state` lock after each commit, so a group always sees every earlier group.
     hashes: Arc<RwLock<HashIndex>>,
+    /// Complete upper tree tiles, shared by readers' proofs.
+    tiles: Arc<TileCache>,
 }
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
@@ -201,7 +203,7 @@ impl Ledger {
             );
         }
         let size = entry_count(&txn)?;
-        let nodes = TxNodes::new(&txn)?;
+        let nodes = TxNodes::new(&txn, None)?;
         let frontier = Frontier::load(&nodes, size)?;
         let mut last_recorded = OffsetDateTime::UNIX_EPOCH;
         if size > 0 {
@@ -269,6 +271,7 @@ impl Ledger {
                 last_recorded,
             }),
             hashes: Arc::new(RwLock::new(hashes)),
+            tiles: Arc::default(),
         })
     }
 
@@ -467,7 +470,7 @@ impl Ledger {
                 let digest = client_digest(&event.actor.0, &event.client_id);
                 match hashes.find(&t.entries, &digest, HashKind::ClientId, u64::MAX)? {
                     Some((seq, bytes)) => Some(
-                        EntryView::parse(&bytes)
+                        EntryView::parse_stored(&bytes)
                             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?
                             .event_id
                             .0,
@@ -598,7 +601,7 @@ impl Ledger {
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
             .value()
             .to_vec();
-        let view = EntryView::parse(&bytes)
+        let view = EntryView::parse_stored(&bytes)
             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
         let (recorded, event_id) = (view.recorded.clone(), view.event_id);
         Ok(Accepted {
@@ -669,7 +672,11 @@ impl Ledger {
 
     /// A read transaction, for callers that need many reads from one snapshot.
     pub fn read(&self) -> Result<crate::reader::Reader, StoreError> {
-        crate::reader::Reader::with_hashes(self.db.begin_read()?, self.hashes.clone())
+        crate::reader::Reader::with_caches(
+            self.db.begin_read()?,
+            self.hashes.clone(),
+            self.tiles.clone(),
+        )
     }
 
     /// Drops and rebuilds every derived index (and the registry) from the entries.
@@ -790,8 +797,8 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
         kind: EventType,
         actor: String,
     }
-    let view =
-        EntryView::parse(bytes).map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+    let view = EntryView::parse_stored(bytes)
+        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
     let head: Head = serde_json::from_slice(&view.event_bytes)
         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
     Ok(EntryFacts {

@@ -6,7 +6,7 @@ use crate::hash_index::{HashIndex, HashKind};
 use crate::index::{read_postings, record_seq, CHAIN_RECORD, SEQ_RECORD};
 use crate::merkle;
 use crate::store::*;
-use crate::tiles::TxNodes;
+use crate::tiles::{TileCache, TxNodes};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
 use std::sync::{Arc, OnceLock, RwLock};
 
@@ -27,19 +27,26 @@ pub struct Reader {
 }
 
 impl Reader {
-    /// A reader over a snapshot that shares a ledger's hash index.
-    pub fn with_hashes(
+    /// A reader over a snapshot that shares a ledger's hash index and tile cache.
+    pub fn with_caches(
         txn: ReadTransaction,
         hashes: Arc<RwLock<HashIndex>>,
+        tiles: Arc<TileCache>,
     ) -> Result<Reader, StoreError> {
-        let reader = Reader::new(txn)?;
+        let reader = Reader::open(txn, Some(tiles))?;
         let _ = reader.hashes.set(hashes);
         Ok(reader)
     }
 
+    /// A reader over a snapshot, on its own (for tools that open a store without a
+    /// `Ledger`).
     pub fn new(txn: ReadTransaction) -> Result<Reader, StoreError> {
+        Reader::open(txn, None)
+    }
+
+    fn open(txn: ReadTransaction, tiles: Option<Arc<TileCache>>) -> Result<Reader, StoreError> {
         // redb's read-only tables keep the snapshot alive on their own.
-        let nodes = TxNodes::new(&txn)?;
+        let nodes = TxNodes::new(&txn, tiles)?;
         let entries = txn.open_table(ENTRIES)?;
         Ok(Reader {
             size: entries.len()?,

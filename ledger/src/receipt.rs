@@ -54,7 +54,7 @@ pub enum ReceiptError {
 impl Receipt {
     /// The receipt of a stored entry, given its inclusion proof to `checkpoint`.
     pub fn new(origin: &str, entry: &[u8], proof: &[Digest], checkpoint: &Checkpoint) -> Receipt {
-        let view = EntryView::parse(entry).expect("the log's own entry parses");
+        let view = EntryView::parse_stored(entry).expect("the log's own entry parses");
         Receipt {
             origin: origin.to_string(),
             seq: view.seq,

@@ -12,11 +12,13 @@ use crate::encoding::Digest;
 use crate::merkle::NodeSource;
 use crate::store::{node_key, StoreError, TREE_TILES};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, Table};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
+use std::sync::{Arc, Mutex, RwLock};
 
 /// Nodes per tile.
 pub const TILE_WIDTH: u64 = 16;
 const HASH: usize = 32;
+const TILE_BYTES: usize = TILE_WIDTH as usize * HASH;
 
 /// The key of the tile holding node (`level`, `index`).
 pub fn tile_key(level: u8, index: u64) -> u64 {
@@ -74,18 +76,55 @@ pub fn write_nodes(
     Ok(())
 }
 
-/// Reads nodes through a read transaction: a proof costs one tile read per level.
+/// Complete tiles from level [`TileCache::FROM_LEVEL`] up, shared by every reader of a
+/// ledger. A complete tile never changes, and every proof climbs through the same few
+/// upper tiles, so after warming up a proof reads only its lowest few tiles from redb.
+#[derive(Default)]
+pub struct TileCache(RwLock<HashMap<u64, [u8; TILE_BYTES]>>);
+
+impl TileCache {
+    /// Lowest cached level: tiles below it are many and rarely read twice.
+    pub const FROM_LEVEL: u8 = 4;
+    /// At most this many tiles (16 MiB); a tree of 2^31 leaves has about as many.
+    const CAPACITY: usize = 32_768;
+
+    fn get(&self, key: u64) -> Option<[u8; TILE_BYTES]> {
+        self.0
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .get(&key)
+            .copied()
+    }
+
+    fn put(&self, key: u64, value: &[u8]) {
+        let Ok(tile) = <[u8; TILE_BYTES]>::try_from(value) else {
+            return; // partial: it will still grow
+        };
+        let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
+        if map.len() < Self::CAPACITY {
+            map.insert(key, tile);
+        }
+    }
+}
+
+/// Reads nodes through a read transaction: a proof costs one tile read per level, from
+/// the shared cache where it holds the tile.
 pub struct TxNodes {
     pub table: ReadOnlyTable<u64, &'static [u8]>,
+    cache: Option<Arc<TileCache>>,
+    /// Lower tiles this reader has read: the proofs of one request (an item's entries)
+    /// often share them.
+    seen: Mutex<HashMap<u64, Vec<u8>>>,
 }
 
 impl TxNodes {
-    pub fn new(txn: &ReadTransaction) -> Result<Self, StoreError> {
+    pub fn new(txn: &ReadTransaction, cache: Option<Arc<TileCache>>) -> Result<Self, StoreError> {
         Ok(TxNodes {
             table: txn.open_table(TREE_TILES)?,
+            cache,
+            seen: Mutex::default(),
         })
     }
-
     /// Every stored node in (level, index) order: (level, index, hash). Stops when `f`
     /// returns false.
     pub fn for_each(&self, mut f: impl FnMut(u8, u64, Digest) -> bool) -> Result<(), StoreError> {
@@ -117,10 +156,32 @@ impl TxNodes {
 impl NodeSource for TxNodes {
     type Error = StoreError;
     fn node(&self, level: u8, index: u64) -> Result<Digest, StoreError> {
-        let tile = self
-            .table
-            .get(tile_key(level, index))?
-            .ok_or_else(|| missing(level, index))?;
+        let key = tile_key(level, index);
+        let cache = self
+            .cache
+            .as_ref()
+            .filter(|_| level >= TileCache::FROM_LEVEL);
+        if let Some(tile) = cache.and_then(|c| c.get(key)) {
+            return slot(&tile, index).ok_or_else(|| missing(level, index));
+        }
+        let lower = level < TileCache::FROM_LEVEL;
+        if lower {
+            let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            if let Some(tile) = seen.get(&key) {
+                return slot(tile, index).ok_or_else(|| missing(level, index));
+            }
+        }
+        let tile = self.table.get(key)?.ok_or_else(|| missing(level, index))?;
+        if let Some(c) = cache {
+            c.put(key, tile.value());
+        }
+        if lower {
+            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+            if seen.len() >= 1024 {
+                seen.clear();
+            }
+            seen.insert(key, tile.value().to_vec());
+        }
         slot(tile.value(), index).ok_or_else(|| missing(level, index))
     }
 }
