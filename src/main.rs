@@ -155,8 +155,8 @@ enum BenchCommand {
     },
 }
 
-/// mimalloc v2's `mi_option_purge_delay` (see its mimalloc.h); the Rust bindings do not
-/// name it.
+/// mimalloc's `mi_option_purge_delay` (index 15 in both its v2 and v3 mimalloc.h); the
+/// Rust bindings do not name it.
 const MI_OPTION_PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
 
 fn main() -> ExitCode {

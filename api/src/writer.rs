@@ -1,12 +1,14 @@
-//! Group commit: one thread owns appending. Handlers queue their submissions; the thread
-//! takes everything waiting at that moment, appends it with one `Ledger::append_batch`
-//! (one durable redb transaction), and only then hands each caller its results. Under
-//! load many concurrent submissions share one fsync; when idle a lone submission is
-//! committed at once.
+//! Group commit: a few writer threads share one queue. Handlers queue their submissions; a
+//! writer takes everything waiting at that moment, appends it with one
+//! `Ledger::append_batch` (one durable redb transaction), and only then hands each caller
+//! its results. Under load many concurrent submissions share one fsync; when idle a lone
+//! submission is committed at once. With several writers, one group's signatures are
+//! verified (on all cores) while another group holds the ledger's write lock, so
+//! verification and the serial write overlap.
 
 use crate::metrics::Metrics;
 use std::sync::mpsc;
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::Instant;
 use suyuan_ledger::admission::Refusal;
 use suyuan_ledger::checkpoint::Checkpoint;
@@ -16,6 +18,8 @@ use tokio::sync::oneshot;
 
 /// Most submissions committed in one transaction.
 pub const MAX_GROUP: usize = 4096;
+/// Writer threads: one writing, the others verifying their next groups.
+const WRITERS: usize = 3;
 
 /// What one queued request gets back once its group has committed.
 pub struct Committed {
@@ -43,13 +47,26 @@ pub struct Writer {
 }
 
 impl Writer {
-    /// Starts the writer thread. It runs until every `Writer` is dropped and the queue is
-    /// empty, so whatever was queued before shutdown is committed before it exits.
+    /// Starts the writer threads. They run until every `Writer` is dropped and the queue
+    /// is empty, so whatever was queued before shutdown is committed before the returned
+    /// thread (which waits for all of them) exits.
     pub fn start(ledger: Arc<Ledger>, metrics: Metrics) -> (Writer, std::thread::JoinHandle<()>) {
         let (tx, rx) = mpsc::channel::<Job>();
+        let rx = Mutex::new(rx);
         let handle = std::thread::Builder::new()
             .name("suyuan-writer".into())
-            .spawn(move || run(ledger, metrics, rx))
+            .spawn(move || {
+                std::thread::scope(|s| {
+                    for i in 0..WRITERS {
+                        let (ledger, metrics, rx) = (&ledger, &metrics, &rx);
+                        std::thread::Builder::new()
+                            .name(format!("suyuan-writer-{i}"))
+                            .spawn_scoped(s, move || run(ledger, metrics, rx))
+                            .expect("spawning a writer thread");
+                    }
+                });
+                tracing::debug!("writers stopped");
+            })
             .expect("spawning the writer thread");
         (Writer { tx }, handle)
     }
@@ -64,19 +81,26 @@ impl Writer {
     }
 }
 
-fn run(ledger: Arc<Ledger>, metrics: Metrics, rx: mpsc::Receiver<Job>) {
-    while let Ok(first) = rx.recv() {
-        let mut jobs = vec![first];
-        let mut count = jobs[0].subs.len();
-        while count < MAX_GROUP {
-            match rx.try_recv() {
-                Ok(job) => {
-                    count += job.subs.len();
-                    jobs.push(job);
-                }
-                Err(_) => break,
+/// Takes everything waiting (at least one job, at most about `MAX_GROUP` submissions).
+fn next_group(rx: &Mutex<mpsc::Receiver<Job>>) -> Option<(Vec<Job>, usize)> {
+    let rx = rx.lock().unwrap_or_else(|p| p.into_inner());
+    let first = rx.recv().ok()?;
+    let mut count = first.subs.len();
+    let mut jobs = vec![first];
+    while count < MAX_GROUP {
+        match rx.try_recv() {
+            Ok(job) => {
+                count += job.subs.len();
+                jobs.push(job);
             }
+            Err(_) => break,
         }
+    }
+    Some((jobs, count))
+}
+
+fn run(ledger: &Ledger, metrics: &Metrics, rx: &Mutex<mpsc::Receiver<Job>>) {
+    while let Some((jobs, count)) = next_group(rx) {
         let mut sizes = Vec::with_capacity(jobs.len());
         let mut all = Vec::with_capacity(count);
         let mut replies = Vec::with_capacity(jobs.len());
@@ -120,5 +144,4 @@ fn run(ledger: Arc<Ledger>, metrics: Metrics, rx: mpsc::Receiver<Job>) {
             }
         }
     }
-    tracing::debug!("writer stopped");
 }
