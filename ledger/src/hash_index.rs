@@ -2,12 +2,14 @@
 //!
 //! These keys are uniformly random. In a B-tree every random insert lands on its own page,
 //! which the commit copies and writes, so once the log outgrew memory's worth of small
-//! groups those inserts were most of a group commit. Here the index lives in memory (three
-//! 16-byte keys per entry) and on disk as one append-only row per group commit in
-//! `hash_rows`, `first seq → records`, 48 bytes per entry: the first 16 bytes of the event
-//! id, of the entry hash and of the client-id digest. Opening the log loads the rows
-//! (sequential reads of 48 bytes per entry). A 16-byte prefix may in principle collide, so
-//! a key can hold several seqs, and every hit is confirmed against the entry it names.
+//! groups those inserts were most of a group commit. Here the index lives in memory and
+//! on disk as one append-only row per group commit in `hash_rows`, `first seq → records`,
+//! 48 bytes per entry: the first 16 bytes of the event id, of the entry hash and of the
+//! client-id digest. Opening the log loads the rows (sequential reads of 48 bytes per
+//! entry). In memory each key is the first 8 bytes (three maps of u64 → u64, about 55 MB
+//! per million entries). Prefixes can collide (by chance rarely, or by a signer grinding
+//! client ids), so a key may hold several seqs, and every hit is confirmed against the
+//! entry it names: a collision costs an extra entry read, never a wrong answer.
 
 use crate::encoding::Digest;
 use crate::entry::{entry_hash, EntryView};
@@ -45,20 +47,16 @@ pub fn record(event_id: &Digest, entry_hash: &Digest, client: &Digest) -> [u8; R
     r
 }
 
-fn key(bytes: &[u8]) -> u128 {
-    u128::from_be_bytes(bytes[..16].try_into().expect("16 bytes"))
-}
-
-/// One key's seqs: almost always one.
-#[derive(Clone, Debug)]
-enum Seqs {
-    One(u64),
-    Many(Vec<u64>),
+fn key(bytes: &[u8]) -> u64 {
+    u64::from_be_bytes(bytes[..8].try_into().expect("8 bytes"))
 }
 
 #[derive(Default, Debug)]
 pub struct HashIndex {
-    maps: [HashMap<u128, Seqs>; 3],
+    /// Per kind: key → the first seq with that key.
+    maps: [HashMap<u64, u64>; 3],
+    /// Keys held by more than one seq: every seq, in order.
+    shared: HashMap<(usize, u64), Vec<u64>>,
     /// Entries covered: seqs `0..len`.
     len: u64,
 }
@@ -92,13 +90,17 @@ impl HashIndex {
         for (i, r) in records.chunks_exact(RECORD).enumerate() {
             let seq = first + i as u64;
             for (m, part) in r.chunks_exact(16).enumerate() {
-                self.maps[m]
-                    .entry(key(part))
-                    .and_modify(|s| match s {
-                        Seqs::One(a) => *s = Seqs::Many(vec![*a, seq]),
-                        Seqs::Many(v) => v.push(seq),
-                    })
-                    .or_insert(Seqs::One(seq));
+                let k = key(part);
+                match self.maps[m].entry(k) {
+                    std::collections::hash_map::Entry::Vacant(v) => {
+                        v.insert(seq);
+                    }
+                    std::collections::hash_map::Entry::Occupied(o) => self
+                        .shared
+                        .entry((m, k))
+                        .or_insert_with(|| vec![*o.get()])
+                        .push(seq),
+                }
             }
         }
         self.len = first + (records.len() / RECORD) as u64;
@@ -117,10 +119,13 @@ impl HashIndex {
 
     /// Seqs whose key starts like `hash` (unconfirmed).
     fn candidates(&self, kind: HashKind, hash: &Digest) -> &[u64] {
-        match self.maps[Self::map(kind)].get(&key(&hash.0)) {
+        let (m, k) = (Self::map(kind), key(&hash.0));
+        match self.maps[m].get(&k) {
             None => &[],
-            Some(Seqs::One(s)) => std::slice::from_ref(s),
-            Some(Seqs::Many(v)) => v,
+            Some(first) => match self.shared.get(&(m, k)) {
+                Some(all) => all,
+                None => std::slice::from_ref(first),
+            },
         }
     }
 
@@ -167,5 +172,35 @@ pub fn confirm(bytes: &[u8], hash: &Digest, kind: HashKind) -> bool {
                 .and_then(|v| serde_json::from_slice::<Head>(&v.event_bytes).ok())
                 .is_some_and(|h| client_digest(&h.actor, &h.client_id) == *hash)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// Keys sharing their 8-byte prefix keep every seq, in order.
+    #[test]
+    fn colliding_prefixes_keep_every_seq() {
+        let d = |first: u8, rest: u8| {
+            let mut b = [rest; 32];
+            b[..8].copy_from_slice(&[first; 8]);
+            Digest(b)
+        };
+        let mut rows = Vec::new();
+        for i in 0..3u8 {
+            rows.extend_from_slice(&record(&d(1, i), &d(2 + i, i), &d(9, i)));
+        }
+        let mut index = HashIndex::default();
+        index.push_row(0, &rows[..RECORD]).unwrap();
+        index.push_row(1, &rows[RECORD..]).unwrap();
+        assert_eq!(index.len(), 3);
+        assert_eq!(index.candidates(HashKind::EventId, &d(1, 7)), &[0, 1, 2]);
+        assert_eq!(index.candidates(HashKind::EntryHash, &d(3, 0)), &[1]);
+        assert_eq!(index.candidates(HashKind::ClientId, &d(9, 0)), &[0, 1, 2]);
+        assert!(index.candidates(HashKind::EntryHash, &d(8, 0)).is_empty());
+        // Rows must follow each other.
+        assert!(index.push_row(5, &rows[..RECORD]).is_err());
+        assert!(index.push_row(3, &rows[..RECORD - 1]).is_err());
     }
 }
