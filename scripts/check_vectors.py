@@ -75,5 +75,13 @@ assert line.startswith("\u2014 " + name + " ")
 sig = base64.b64decode(line.rsplit(" ", 1)[1])
 assert sig[:4].hex() == keyid_hex
 Ed25519PublicKey.from_public_bytes(raw[1:]).verify(sig[4:], text.encode())
+# Receipts (FORMAT.md §6): the entry, its inclusion proof, the checkpoint checked above.
+for i, e in enumerate(v["entries"]):
+    r = e["receipt"]
+    assert r["checkpoint"] == v["checkpoint"] and r["entry"] == e["entry"] and r["seq"] == i, r
+    assert r["leaf_hash"] == leaf(r["entry"].encode()).hex() == e["leaf_hash"]
+    assert r["entry_hash"] == e["entry_hash"] and r["event_id"] == e["event_id"]
+    assert verify_inclusion(leaf(r["entry"].encode()), i, int(size), [bytes.fromhex(x) for x in r["proof"]],
+                            base64.b64decode(root_b64)), r
 print(f"vectors OK: {len(leaves)} entries, {len(v['inclusion_proofs'])} inclusion and "
-      f"{len(v['consistency_proofs'])} consistency proofs, checkpoint signature")
+      f"{len(v['consistency_proofs'])} consistency proofs, checkpoint signature, receipts")
