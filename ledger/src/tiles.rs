@@ -88,12 +88,13 @@ impl TileCache {
     /// At most this many tiles (16 MiB); a tree of 2^31 leaves has about as many.
     const CAPACITY: usize = 32_768;
 
-    fn get(&self, key: u64) -> Option<[u8; TILE_BYTES]> {
+    /// The node at `index` of the cached tile `key`, if the tile is cached.
+    fn node(&self, key: u64, index: u64) -> Option<Option<Digest>> {
         self.0
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(&key)
-            .copied()
+            .map(|tile| slot(tile, index))
     }
 
     fn put(&self, key: u64, value: &[u8]) {
@@ -161,8 +162,8 @@ impl NodeSource for TxNodes {
             .cache
             .as_ref()
             .filter(|_| level >= TileCache::FROM_LEVEL);
-        if let Some(tile) = cache.and_then(|c| c.get(key)) {
-            return slot(&tile, index).ok_or_else(|| missing(level, index));
+        if let Some(node) = cache.and_then(|c| c.node(key, index)) {
+            return node.ok_or_else(|| missing(level, index));
         }
         let lower = level < TileCache::FROM_LEVEL;
         if lower {
