@@ -213,14 +213,9 @@ pub fn run(
     config: Config,
     on_ready: impl FnOnce(SocketAddr),
 ) -> anyhow::Result<()> {
-    // Reads run on the blocking pool. A few threads per core keep the cores busy while a
-    // read waits on the disk; more would only add context switches, and under load the
-    // reads queue in arrival order instead (which keeps tail latency down).
-    let cores = std::thread::available_parallelism().map_or(2, |n| n.get());
     let rt = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .thread_name("suyuan-http")
-        .max_blocking_threads(4 * cores)
         .build()?;
     let (state, writer_thread) = state(ledger, config);
     let result = rt.block_on(async {

@@ -192,11 +192,7 @@ pub async fn metrics(State(state): State<Shared>) -> Response {
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, body = crate::wire::Health), (status = 503, body = crate::wire::Health)))]
 pub async fn healthz(State(state): State<Shared>) -> Response {
-    let ledger = state.ledger.clone();
-    let size = tokio::task::spawn_blocking(move || ledger.latest_checkpoint().map(|c| c.size))
-        .await
-        .ok()
-        .and_then(Result::ok);
+    let size = state.ledger.latest_checkpoint().map(|c| c.size).ok();
     let shutting = state.shutting_down();
     let status = match (size, shutting) {
         (Some(_), false) => "ok",

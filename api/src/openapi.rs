@@ -25,7 +25,7 @@ use utoipa::OpenApi;
         crate::metrics::metrics,
     ),
     tags(
-        (name = "submit", description = "Signed events in, durable signed receipts out"),
+        (name = "submit", description = "Signed events in; receipts out once durable, each proving its entry into a signed checkpoint"),
         (name = "read", description = "Histories, entries, actors, documents, evidence bundles"),
         (name = "prove", description = "Checkpoints and RFC 9162 proofs"),
         (name = "resolver", description = "GS1 Digital Link resolver and consumer page"),

@@ -5,7 +5,7 @@
 
 use crate::error::ApiError;
 use crate::page::{self, i18n::Lang};
-use crate::read::blocking;
+use crate::read::read_ledger;
 use crate::Shared;
 use axum::extract::{Query, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
@@ -182,10 +182,9 @@ pub async fn resolve(
     }
     if json {
         let c = canonical.clone();
-        let known = blocking(&state, move |ledger| {
+        let known = read_ledger(&state, move |ledger| {
             Ok(!ledger.read()?.chain(&c)?.is_empty())
-        })
-        .await;
+        });
         return match known {
             Ok(true) => {
                 let body = json!({"linkset": [{
@@ -215,7 +214,7 @@ pub async fn resolve(
     let c = canonical.clone();
     let verifier_key = state.ledger.verifier_key();
     let origin = state.ledger.origin().to_string();
-    let rendered = blocking(&state, move |ledger| {
+    let rendered = read_ledger(&state, move |ledger| {
         let reader = ledger.read()?;
         let h = match history(&reader, &c) {
             Ok(h) => h,
@@ -242,8 +241,7 @@ pub async fn resolve(
             lang,
             item_uri: &item_uri,
         })))
-    })
-    .await;
+    });
     match rendered {
         Ok(Some(body)) => html(StatusCode::OK, body),
         Ok(None) => html(

@@ -141,7 +141,7 @@ fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {
 #[utoipa::path(post, path = "/v1/events", tag = "submit",
     request_body(content = crate::wire::SubmissionBody, content_type = "application/json"),
     responses(
-        (status = 200, description = "Durably recorded (or already recorded: the same receipt)", body = SubmitResponse),
+        (status = 200, description = "Durably recorded (or already recorded: a receipt for the same entry)", body = SubmitResponse),
         (status = 400, description = "Malformed JSON or body", body = crate::wire::ErrorBody),
         (status = 401, description = "The signature does not verify", body = crate::wire::ErrorBody),
         (status = 403, description = "Unknown actor, unregistered or revoked key, or a role that may not record this type", body = crate::wire::ErrorBody),

@@ -12,7 +12,7 @@
 
 use crate::encoding::Digest;
 use crate::event::Event;
-use crate::hash_index::{client_digest, record, RECORD};
+use crate::hash_index::{record, RECORD};
 use crate::store::StoreError;
 use redb::{ReadableTable, Table};
 use std::collections::{BTreeMap, HashMap};
@@ -21,11 +21,6 @@ use std::collections::{BTreeMap, HashMap};
 pub const CHAIN_RECORD: usize = 40;
 /// Bytes of one plain posting: a seq (u64, big-endian).
 pub const SEQ_RECORD: usize = 8;
-
-/// The in-group client-id key of an event: `actor \n client_id`.
-pub fn client_key(event: &Event) -> String {
-    format!("{}\n{}", event.actor.0, event.client_id)
-}
 
 /// The `by_document` key of a document: `kind:number`.
 pub fn document_key(kind: &str, number: &str) -> String {
@@ -38,8 +33,9 @@ pub struct IndexBatch {
     /// First seq of the batch, and its `hash_rows` records from there on.
     first: Option<u64>,
     hash_records: Vec<u8>,
-    hashes: HashMap<[u8; 32], u64>,
-    clients: HashMap<String, [u8; 32]>,
+    entry_hashes: HashMap<Digest, u64>,
+    /// Client-id digest ([`crate::hash_index::client_digest`]) → seq.
+    clients: HashMap<Digest, u64>,
     chains: BTreeMap<String, Vec<u8>>,
     documents: BTreeMap<String, Vec<u8>>,
     actors: BTreeMap<String, Vec<u8>>,
@@ -63,17 +59,16 @@ impl IndexBatch {
         event: &Event,
         event_id: &Digest,
         entry_hash: &Digest,
+        client: &Digest,
         chains: &[String],
     ) {
         let seq_bytes = seq.to_be_bytes();
         let first = *self.first.get_or_insert(seq);
         debug_assert_eq!(first + (self.hash_records.len() / RECORD) as u64, seq);
-        let client = client_digest(&event.actor.0, &event.client_id);
         self.hash_records
-            .extend_from_slice(&record(event_id, entry_hash, &client));
-        self.hashes.insert(event_id.0, seq);
-        self.hashes.insert(entry_hash.0, seq);
-        self.clients.insert(client_key(event), event_id.0);
+            .extend_from_slice(&record(event_id, entry_hash, client));
+        self.entry_hashes.insert(*entry_hash, seq);
+        self.clients.insert(*client, seq);
         for key in chains {
             let row = self.chains.entry(key.clone()).or_default();
             row.extend_from_slice(&seq_bytes);
@@ -96,15 +91,14 @@ impl IndexBatch {
             .extend_from_slice(&seq_bytes);
     }
 
-    /// The seq this batch holds for an event id or entry hash (unconfirmed, as in the
-    /// store: the caller checks the entry it points to).
-    pub fn seq_by_hash(&self, hash: &Digest) -> Option<u64> {
-        self.hashes.get(&hash.0).copied()
+    /// The seq of the entry of this batch with this entry hash.
+    pub fn seq_by_entry_hash(&self, hash: &Digest) -> Option<u64> {
+        self.entry_hashes.get(hash).copied()
     }
 
-    /// The event id recorded in this batch under a client key.
-    pub fn client(&self, key: &str) -> Option<[u8; 32]> {
-        self.clients.get(key).copied()
+    /// The seq of the entry of this batch with this client-id digest.
+    pub fn client_seq(&self, client: &Digest) -> Option<u64> {
+        self.clients.get(client).copied()
     }
 
     /// The entry hash of the latest entry of a chain admitted in this batch.

@@ -14,11 +14,11 @@ use crate::event::body::RegistrationAction;
 use crate::event::{Body, SignedEvent};
 use crate::hash::leaf_hash;
 use crate::hash_index::{client_digest, HashIndex, HashKind};
-use crate::index::{client_key, stored_chain_head, IndexBatch, IndexTables};
+use crate::index::{stored_chain_head, IndexBatch, IndexTables};
 use crate::keys::{batch_verifies, PublicKey, SecretKey, SignatureCheck, EVENT_CONTEXT};
 use crate::merkle::{self, Frontier, SparseNodes};
 use crate::private::PrivatePart;
-use crate::receipt::Receipt;
+use crate::receipt::{Receipt, ReceiptEntry};
 use crate::registry::{ActorRecord, Registry};
 use crate::roles::EventType;
 use crate::store::*;
@@ -44,41 +44,13 @@ pub struct BatchOutcome {
     pub checkpoint: Checkpoint,
 }
 
-/// An admitted (or already stored) entry, gathered inside the transaction; its receipt
-/// is made after the commit.
-struct Accepted {
-    seq: u64,
-    bytes: Vec<u8>,
-    recorded: String,
-    event_id: Digest,
-    entry_hash: Digest,
-    leaf: Digest,
-}
-
-impl Accepted {
-    /// The receipt, given the entry's inclusion proof to `checkpoint`.
-    fn receipt(self, origin: &str, proof: &[Digest], checkpoint: &Checkpoint) -> Receipt {
-        Receipt {
-            origin: origin.to_string(),
-            seq: self.seq,
-            recorded: self.recorded,
-            event_id: self.event_id.to_hex(),
-            entry_hash: self.entry_hash.to_hex(),
-            leaf_hash: self.leaf.to_hex(),
-            entry: String::from_utf8(self.bytes).expect("entries are UTF-8 JSON"),
-            proof: proof.iter().map(Digest::to_hex).collect(),
-            checkpoint: checkpoint.note.clone(),
-        }
-    }
-}
-
 /// What a committed group hands to receipt making.
 struct Committed {
-    results: Vec<Result<Accepted, Refusal>>,
+    results: Vec<Result<ReceiptEntry, Refusal>>,
     checkpoint: Checkpoint,
-    /// The frontier before the group and the nodes it created: enough to prove every
-    /// entry the group appended.
-    nodes: SparseNodes,
+    /// The frontier's roots before the group, then the nodes it created: enough to prove
+    /// every entry the group appended (put in a map after the writer lock is released).
+    nodes: Vec<(u8, u64, Digest)>,
     appended_from: u64,
 }
 
@@ -351,6 +323,7 @@ impl Ledger {
         let committed = result?;
         // Durable now: prove each entry against the group's checkpoint, outside the lock.
         let (size, origin) = (committed.checkpoint.size, self.origin.as_str());
+        let nodes: SparseNodes = committed.nodes.into_iter().collect();
         let earlier = committed
             .results
             .iter()
@@ -367,7 +340,7 @@ impl Ledger {
                     Some(reader) if a.seq < committed.appended_from => {
                         reader.inclusion_proof(a.seq, size)?
                     }
-                    _ => merkle::inclusion_proof(&committed.nodes, a.seq, size).map_err(|m| {
+                    _ => merkle::inclusion_proof(&nodes, a.seq, size).map_err(|m| {
                         StoreError::Corrupt(format!(
                             "group proof: node level {} index {} missing",
                             m.level, m.index
@@ -394,10 +367,7 @@ impl Ledger {
         let txn = self.db.begin_write()?;
         let mut results = Vec::with_capacity(subs.len());
         let appended_before = state.frontier.size();
-        let mut nodes = SparseNodes::default();
-        for (level, index, hash) in state.frontier.roots() {
-            nodes.insert(level, index, hash);
-        }
+        let mut nodes: Vec<_> = state.frontier.roots().collect();
         let checkpoint;
         let hash_row;
         {
@@ -417,9 +387,7 @@ impl Ledger {
                 )?);
             }
             tiles::write_nodes(&mut t.tiles, &group.nodes)?;
-            for &(level, index, hash) in &group.nodes {
-                nodes.insert(level, index, hash);
-            }
+            nodes.append(&mut group.nodes);
             hash_row = group.index.write(t.index_tables())?;
             let size = state.frontier.size();
             checkpoint = Checkpoint::sign(&self.origin, size, state.frontier.root(), &self.log_key);
@@ -458,48 +426,27 @@ impl Ledger {
         sig_ok: bool,
         recorded_at: OffsetDateTime,
         recorded: &str,
-    ) -> Result<Result<Accepted, Refusal>, StoreError> {
+    ) -> Result<Result<ReceiptEntry, Refusal>, StoreError> {
         let signed = &sub.signed;
         let event = &signed.event;
         // A signed event is identified by its signer's client id, so one lookup finds both
-        // an idempotent resubmission (same event: its first receipt again) and a reuse.
-        let client = client_key(event);
-        let existing = match group.index.client(&client) {
-            Some(id) => Some(id),
-            None => {
-                let digest = client_digest(&event.actor.0, &event.client_id);
-                match hashes.find(&t.entries, &digest, HashKind::ClientId, u64::MAX)? {
-                    Some((seq, bytes)) => Some(
-                        EntryView::parse_stored(&bytes)
-                            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?
-                            .event_id
-                            .0,
-                    ),
-                    None => None,
-                }
-            }
+        // an idempotent resubmission (same event: a receipt for its entry) and a reuse.
+        let client = client_digest(&event.actor.0, &event.client_id);
+        let existing = match group.index.client_seq(&client) {
+            Some(seq) => Some(self.stored(entry_bytes(&t.entries, seq)?)?),
+            None => match hashes.find(&t.entries, &client, HashKind::ClientId, u64::MAX)? {
+                Some((_, bytes)) => Some(self.stored(bytes)?),
+                None => None,
+            },
         };
         if let Some(existing) = existing {
-            if existing == signed.id.0 {
-                let view = GroupView {
-                    t,
-                    index: &group.index,
-                    hashes,
-                };
-                let seq = view
-                    .seq_by_hash(&signed.id, HashKind::EventId)?
-                    .ok_or_else(|| {
-                        StoreError::Corrupt(format!(
-                            "event {} indexed by client id only",
-                            signed.id
-                        ))
-                    })?;
-                return self.stored(t, seq).map(Ok);
+            if existing.event_id == signed.id {
+                return Ok(Ok(existing));
             }
             return Ok(Err(Refusal::ClientIdReused {
                 actor: event.actor.0.clone(),
                 client_id: event.client_id.clone(),
-                existing: format!("event {}", Digest(existing)),
+                existing: format!("event {}", existing.event_id),
             }));
         }
         let seq = state.frontier.size();
@@ -570,7 +517,7 @@ impl Ledger {
             .push(leaf, |level, index, hash| nodes.push((level, index, hash)));
         group
             .index
-            .add(seq, event, &signed.id, &entry_hash, &chains);
+            .add(seq, event, &signed.id, &entry_hash, &client, &chains);
         if let Some(p) = &sub.private {
             t.private.insert(seq, p.canonical.as_slice())?;
         }
@@ -583,7 +530,7 @@ impl Ledger {
             let json = serde_json::to_vec(record).expect("record serializes");
             t.actors.insert(subject.as_str(), json.as_slice())?;
         }
-        Ok(Ok(Accepted {
+        Ok(Ok(ReceiptEntry {
             seq,
             bytes,
             recorded: recorded.to_string(),
@@ -593,25 +540,11 @@ impl Ledger {
         }))
     }
 
-    /// An already stored entry (idempotent resubmission).
-    fn stored(&self, t: &WriteTables<'_>, seq: u64) -> Result<Accepted, StoreError> {
-        let bytes = t
-            .entries
-            .get(seq)?
-            .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
-            .value()
-            .to_vec();
-        let view = EntryView::parse_stored(&bytes)
-            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-        let (recorded, event_id) = (view.recorded.clone(), view.event_id);
-        Ok(Accepted {
-            seq,
-            recorded,
-            event_id,
-            entry_hash: entry::entry_hash(&bytes),
-            leaf: leaf_hash(&bytes),
-            bytes,
-        })
+    /// An already stored entry (idempotent resubmission, or the one a reused client id
+    /// names).
+    fn stored(&self, bytes: Vec<u8>) -> Result<ReceiptEntry, StoreError> {
+        ReceiptEntry::from_stored(bytes)
+            .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))
     }
 
     // ---- reads ----
@@ -715,7 +648,8 @@ impl Ledger {
                     let event = crate::event::Event::parse(&view.event)
                         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     let chains: Vec<String> = view.prev.keys().cloned().collect();
-                    index.add(seq, &event, &view.event_id, &view.hash(), &chains);
+                    let client = client_digest(&event.actor.0, &event.client_id);
+                    index.add(seq, &event, &view.event_id, &view.hash(), &client, &chains);
                     if let Body::Registration(r) = &event.body {
                         registry
                             .apply(r, seq)
@@ -789,6 +723,18 @@ impl<'t> WriteTables<'t> {
     }
 }
 
+/// The bytes of entry `seq`, which must exist.
+fn entry_bytes(
+    entries: &impl ReadableTable<u64, &'static [u8]>,
+    seq: u64,
+) -> Result<Vec<u8>, StoreError> {
+    Ok(entries
+        .get(seq)?
+        .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
+        .value()
+        .to_vec())
+}
+
 /// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
 pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreError> {
     #[derive(serde::Deserialize)]
@@ -818,29 +764,13 @@ struct GroupView<'a, 't> {
 }
 
 impl GroupView<'_, '_> {
-    /// The seq of the entry with this event id or entry hash, confirmed against the entry.
-    fn seq_by_hash(&self, hash: &Digest, kind: HashKind) -> Result<Option<u64>, StoreError> {
-        Ok(self.entry_by_hash_kind(hash, kind)?.map(|(seq, _)| seq))
-    }
-
-    fn entry_by_hash_kind(
-        &self,
-        hash: &Digest,
-        kind: HashKind,
-    ) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        if let Some(seq) = self.index.seq_by_hash(hash) {
-            let bytes = self
-                .t
-                .entries
-                .get(seq)?
-                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
-                .value()
-                .to_vec();
-            if crate::hash_index::confirm(&bytes, hash, kind) {
-                return Ok(Some((seq, bytes)));
-            }
+    /// The entry with this entry hash: its seq and bytes.
+    fn entry_with_hash(&self, hash: &Digest) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+        if let Some(seq) = self.index.seq_by_entry_hash(hash) {
+            return Ok(Some((seq, entry_bytes(&self.t.entries, seq)?)));
         }
-        self.hashes.find(&self.t.entries, hash, kind, u64::MAX)
+        self.hashes
+            .find(&self.t.entries, hash, HashKind::EntryHash, u64::MAX)
     }
 
     /// The entry hash of the latest entry of a chain.
@@ -855,7 +785,7 @@ impl GroupView<'_, '_> {
 impl LogView for GroupView<'_, '_> {
     type Error = StoreError;
     fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, StoreError> {
-        match self.entry_by_hash_kind(hash, HashKind::EntryHash)? {
+        match self.entry_with_hash(hash)? {
             Some((seq, bytes)) => entry_facts(seq, &bytes).map(Some),
             None => Ok(None),
         }

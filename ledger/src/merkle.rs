@@ -327,9 +327,9 @@ impl MemoryTree {
 #[derive(Clone, Debug, Default)]
 pub struct SparseNodes(std::collections::HashMap<(u8, u64), Digest>);
 
-impl SparseNodes {
-    pub fn insert(&mut self, level: u8, index: u64, hash: Digest) {
-        self.0.insert((level, index), hash);
+impl FromIterator<(u8, u64, Digest)> for SparseNodes {
+    fn from_iter<I: IntoIterator<Item = (u8, u64, Digest)>>(iter: I) -> Self {
+        SparseNodes(iter.into_iter().map(|(l, i, h)| ((l, i), h)).collect())
     }
 }
 

@@ -13,7 +13,7 @@
 
 use crate::checkpoint::{Checkpoint, CheckpointError, LogKey};
 use crate::encoding::Digest;
-use crate::entry::{entry_hash, EntryView};
+use crate::entry::{entry_hash, EntryError, EntryView};
 use crate::hash::leaf_hash;
 use crate::keys::PublicKey;
 use crate::merkle::{verify_inclusion, ProofError};
@@ -51,21 +51,53 @@ pub enum ReceiptError {
     Proof(#[from] ProofError),
 }
 
-impl Receipt {
-    /// The receipt of a stored entry, given its inclusion proof to `checkpoint`.
-    pub fn new(origin: &str, entry: &[u8], proof: &[Digest], checkpoint: &Checkpoint) -> Receipt {
-        let view = EntryView::parse_stored(entry).expect("the log's own entry parses");
+/// An entry and the hashes its receipt names, as the log holds them before the proof.
+pub struct ReceiptEntry {
+    pub seq: u64,
+    pub bytes: Vec<u8>,
+    pub recorded: String,
+    pub event_id: Digest,
+    pub entry_hash: Digest,
+    pub leaf: Digest,
+}
+
+impl ReceiptEntry {
+    /// From the bytes of an entry of this log's own store (parsed without re-checking).
+    pub fn from_stored(bytes: Vec<u8>) -> Result<ReceiptEntry, EntryError> {
+        let view = EntryView::parse_stored(&bytes)?;
+        let (seq, recorded, event_id) = (view.seq, view.recorded, view.event_id);
+        Ok(ReceiptEntry {
+            seq,
+            recorded,
+            event_id,
+            entry_hash: entry_hash(&bytes),
+            leaf: leaf_hash(&bytes),
+            bytes,
+        })
+    }
+
+    /// The receipt, given the entry's inclusion proof to `checkpoint`.
+    pub fn receipt(self, origin: &str, proof: &[Digest], checkpoint: &Checkpoint) -> Receipt {
         Receipt {
             origin: origin.to_string(),
-            seq: view.seq,
-            recorded: view.recorded.clone(),
-            event_id: view.event_id.to_hex(),
-            entry_hash: entry_hash(entry).to_hex(),
-            leaf_hash: leaf_hash(entry).to_hex(),
-            entry: String::from_utf8(entry.to_vec()).expect("entries are UTF-8 JSON"),
+            seq: self.seq,
+            recorded: self.recorded,
+            event_id: self.event_id.to_hex(),
+            entry_hash: self.entry_hash.to_hex(),
+            leaf_hash: self.leaf.to_hex(),
+            entry: String::from_utf8(self.bytes).expect("entries are UTF-8 JSON"),
             proof: proof.iter().map(Digest::to_hex).collect(),
             checkpoint: checkpoint.note.clone(),
         }
+    }
+}
+
+impl Receipt {
+    /// The receipt of a stored entry, given its inclusion proof to `checkpoint`.
+    pub fn new(origin: &str, entry: &[u8], proof: &[Digest], checkpoint: &Checkpoint) -> Receipt {
+        ReceiptEntry::from_stored(entry.to_vec())
+            .expect("the log's own entry parses")
+            .receipt(origin, proof, checkpoint)
     }
 
     /// Checks the receipt against the log's public key: the checkpoint's signature, the

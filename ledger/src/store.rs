@@ -1,9 +1,9 @@
 //! The embedded store: one redb database file in the data directory.
 //!
 //! Source of truth: `entries` (seq → entry bytes, verbatim), `tree_tiles` (complete
-//! Merkle subtree hashes, sixteen to a row: see [`crate::tiles`]), `checkpoints` (tree size → signed note), `private` (seq → private
-//! part) and `meta`. Everything else is an index derived from the entries and can be
-//! rebuilt (`Store::rebuild_indexes`). Every write is one redb transaction committed
+//! Merkle subtree hashes, sixteen to a row: see [`crate::tiles`]), `checkpoints` (tree
+//! size → signed note), `private` (seq → private part) and `meta`. Everything else is an
+//! index derived from the entries and can be rebuilt (`Ledger::rebuild_indexes`). Every write is one redb transaction committed
 //! with `Durability::Immediate`: it returns only once fsync'd.
 
 use redb::{Database, ReadTransaction, ReadableTableMetadata, TableDefinition};
