@@ -1,6 +1,7 @@
 //! `suyuan`: the command-line face of the Suyuan ledger.
 
 mod commands;
+mod load;
 mod progress;
 mod scenario;
 mod workload;
@@ -110,6 +111,10 @@ enum Command {
         data: PathBuf,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// Page cache in MiB, filled in the background at start; size it to the store
+        /// file (or to the memory you can give) so that random reads are cached.
+        #[arg(long, default_value_t = 4096)]
+        cache_mb: usize,
     },
     /// Create and seed a demo store if none exists, serve it, and print consumer URLs.
     Demo {
@@ -152,6 +157,13 @@ enum BenchCommand {
         entries: usize,
         #[arg(long, default_value_t = 64)]
         clients: usize,
+        /// History reads measured (after a warm-up of 2,000).
+        #[arg(long, default_value_t = 25_000)]
+        reads: usize,
+        /// Where to keep the store (default: a temporary directory). A store left there
+        /// by an earlier `bench serve` is reused rather than rebuilt.
+        #[arg(long)]
+        dir: Option<PathBuf>,
     },
 }
 
@@ -210,15 +222,25 @@ fn main() -> ExitCode {
                 log_key.as_deref(),
             );
         }
-        Command::Serve { data, listen } => commands::serve::serve(&data, &listen),
+        Command::Serve {
+            data,
+            listen,
+            cache_mb,
+        } => commands::serve::serve(&data, &listen, cache_mb << 20),
         Command::Demo { data, listen } => commands::serve::demo(data.as_deref(), &listen),
         Command::Qr { item, out, base } => commands::qr::run(&item, &out, &base),
         Command::Bench {
             what: BenchCommand::Ingest { events, group, dir },
         } => commands::bench::ingest(events, group, dir.as_deref()),
         Command::Bench {
-            what: BenchCommand::Serve { entries, clients },
-        } => commands::bench_serve::run(entries, clients),
+            what:
+                BenchCommand::Serve {
+                    entries,
+                    clients,
+                    reads,
+                    dir,
+                },
+        } => commands::bench_serve::run(entries, clients, reads, dir.as_deref()),
     };
     match result {
         Ok(code) => code,

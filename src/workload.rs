@@ -21,6 +21,10 @@ const ACTORS: [(&str, &str); 7] = [
     ("CONSUMER-1", "consumer"),
 ];
 
+/// Entries a fresh workload store holds before its first story: the registrar's own
+/// registration and one per party.
+pub const SETUP_ENTRIES: usize = 1 + ACTORS.len();
+
 /// The parties' keys, in the order of their roles above.
 pub fn keys() -> Vec<SecretKey> {
     (0..ACTORS.len())

@@ -23,6 +23,7 @@ pub mod writer;
 
 use axum::extract::DefaultBodyLimit;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
@@ -66,6 +67,8 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     pub config: Config,
     shutting_down: AtomicBool,
+    /// Set once the background pass of [`warm_cache`] has finished.
+    cache_warm: AtomicBool,
 }
 
 pub type Shared = Arc<AppState>;
@@ -76,6 +79,34 @@ impl AppState {
     }
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
+    }
+    pub fn cache_warm(&self) -> bool {
+        self.cache_warm.load(Ordering::SeqCst)
+    }
+}
+
+/// Fills the store's page cache on a background thread (see `suyuan_ledger::warm`);
+/// requests are served meanwhile, and `/healthz` says when it is done.
+pub fn warm_cache(state: &Shared) {
+    let state = state.clone();
+    let spawned = std::thread::Builder::new()
+        .name("suyuan-warm".into())
+        .spawn(move || {
+            let start = std::time::Instant::now();
+            match state.ledger.warm_cache() {
+                Ok(w) => tracing::info!(
+                    rows = w.rows,
+                    mib = w.page_bytes >> 20,
+                    complete = w.complete,
+                    seconds = start.elapsed().as_secs_f64(),
+                    "page cache warmed"
+                ),
+                Err(e) => tracing::warn!("warming the page cache failed: {e}"),
+            }
+            state.cache_warm.store(true, Ordering::SeqCst);
+        });
+    if let Err(e) = spawned {
+        tracing::warn!("cannot start the cache-warming thread: {e}");
     }
 }
 
@@ -91,6 +122,7 @@ pub fn state(ledger: Arc<Ledger>, config: Config) -> (Shared, std::thread::JoinH
         metrics,
         config,
         shutting_down: AtomicBool::new(false),
+        cache_warm: AtomicBool::new(false),
     });
     (state, handle)
 }
@@ -155,6 +187,13 @@ pub async fn serve(
     let grace = state.config.shutdown_grace;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let st = state.clone();
+    // Responses go out as soon as they are written: with Nagle's algorithm on, the tail of
+    // a multi-segment response waits for the client's delayed ACK (40 ms on Linux).
+    let listener = listener.tap_io(|tcp| {
+        if let Err(e) = tcp.set_nodelay(true) {
+            tracing::debug!("cannot set TCP_NODELAY: {e}");
+        }
+    });
     let server = axum::serve(listener, app).with_graceful_shutdown(async move {
         shutdown.await;
         st.begin_shutdown();
@@ -218,6 +257,7 @@ pub fn run(
         .thread_name("suyuan-http")
         .build()?;
     let (state, writer_thread) = state(ledger, config);
+    warm_cache(&state);
     let result = rt.block_on(async {
         let listener = tokio::net::TcpListener::bind(listen)
             .await

@@ -234,6 +234,8 @@ pub struct Health {
     pub status: String,
     pub entries: u64,
     pub origin: String,
+    /// Whether the page cache has been filled since start (reads are slower before).
+    pub cache_warm: bool,
 }
 
 /// An item's evidence bundle (`suyuan-bundle-v1`): its entries and its signers'

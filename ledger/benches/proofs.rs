@@ -19,7 +19,7 @@ fn store() -> PathBuf {
     }
     let _ = std::fs::remove_dir_all(&dir);
     std::fs::create_dir_all(&dir).unwrap();
-    let db = open_database(&dir, true).unwrap();
+    let db = open_database(&dir, true, suyuan_ledger::store::DEFAULT_CACHE_BYTES).unwrap();
     let mut frontier = Frontier::default();
     let mut seq = 0u64;
     while seq < SIZE {
@@ -48,7 +48,7 @@ fn store() -> PathBuf {
 
 fn proofs(c: &mut Criterion) {
     let dir = store();
-    let db = open_database(&dir, false).unwrap();
+    let db = open_database(&dir, false, suyuan_ledger::store::DEFAULT_CACHE_BYTES).unwrap();
     let reader = Reader::new(db.begin_read().unwrap()).unwrap();
     assert_eq!(reader.size(), SIZE);
     let mut x = 0x2545F4914F6CDD1Du64;

@@ -79,6 +79,8 @@ pub struct Ledger {
     hashes: Arc<RwLock<HashIndex>>,
     /// Complete upper tree tiles, shared by readers' proofs.
     tiles: Arc<TileCache>,
+    /// Size of redb's page cache, which [`Ledger::warm_cache`] fills.
+    cache_bytes: usize,
 }
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
@@ -103,7 +105,7 @@ impl Ledger {
         let log_key = SecretKey::generate();
         let key_path = dir.join(LOG_KEY_FILE);
         log_key.write_file(&key_path).map_err(io_err(&key_path))?;
-        let db = open_database(dir, true)?;
+        let db = open_database(dir, true, crate::store::DEFAULT_CACHE_BYTES)?;
         let txn = db.begin_write()?;
         create_tables(&txn)?;
         {
@@ -113,7 +115,7 @@ impl Ledger {
             meta.insert("log_public_key", log_key.public().to_string().as_bytes())?;
         }
         txn.commit()?;
-        let ledger = Ledger::from_parts(db, dir, log_key)?;
+        let ledger = Ledger::from_parts(db, dir, log_key, crate::store::DEFAULT_CACHE_BYTES)?;
         let genesis = serde_json::json!({
             "type": "registration",
             "client_id": "genesis",
@@ -145,17 +147,24 @@ impl Ledger {
 
     /// Opens an existing log and checks its integrity before serving anything.
     pub fn open(dir: &Path) -> Result<Ledger, crate::LedgerError> {
-        let db = open_database(dir, false)?;
+        Ledger::open_with_cache(dir, crate::store::DEFAULT_CACHE_BYTES)
+    }
+
+    /// [`Ledger::open`] with a page cache of `cache_bytes`: a server sizes it to hold
+    /// what it reads (see [`crate::warm`]).
+    pub fn open_with_cache(dir: &Path, cache_bytes: usize) -> Result<Ledger, crate::LedgerError> {
+        let db = open_database(dir, false, cache_bytes)?;
         let key_path = dir.join(LOG_KEY_FILE);
         let log_key = SecretKey::read_file(&key_path)
             .map_err(|e| StoreError::Corrupt(format!("log key: {e}")))?;
-        Ledger::from_parts(db, dir, log_key)
+        Ledger::from_parts(db, dir, log_key, cache_bytes)
     }
 
     fn from_parts(
         db: Database,
         dir: &Path,
         log_key: SecretKey,
+        cache_bytes: usize,
     ) -> Result<Ledger, crate::LedgerError> {
         let txn = db.begin_read()?;
         let meta = txn.open_table(META)?;
@@ -244,7 +253,17 @@ impl Ledger {
             }),
             hashes: Arc::new(RwLock::new(hashes)),
             tiles: Arc::default(),
+            cache_bytes,
         })
+    }
+
+    /// Reads the store's tables into the page cache, as much as fits in its read share
+    /// (see [`crate::warm`]). Meant for a background thread of a server at start.
+    pub fn warm_cache(&self) -> Result<crate::warm::Warmed, StoreError> {
+        // redb gives reads nine tenths of the cache; leave a margin for the pages
+        // that new requests and commits bring in meanwhile.
+        let budget = self.cache_bytes as u64 / 10 * 8;
+        crate::warm::warm(&self.db, budget)
     }
 
     pub fn dir(&self) -> &Path {

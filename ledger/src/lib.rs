@@ -36,6 +36,7 @@ pub mod roles;
 pub mod store;
 pub mod tiles;
 pub mod time_format;
+pub mod warm;
 
 pub use ledger::{BatchOutcome, Ledger, RegistrarSpec, Submission};
 pub use store::StoreError;

@@ -49,6 +49,39 @@ pub fn inclusion_proof<S: NodeSource>(
     index: u64,
     size: u64,
 ) -> Result<Vec<Digest>, S::Error> {
+    inclusion_proof_memo(src, index, size, &mut PathMemo::default())
+}
+
+/// The subtree hashes that audit paths in one tree have needed, by leaf range. Leaves
+/// that are close together share all but the lowest steps of their paths, and every
+/// path to the same tree size shares the right edge, which is folded from up to
+/// log n nodes; proving an item's entries together computes each of these once.
+#[derive(Default)]
+pub struct PathMemo {
+    roots: std::collections::HashMap<(u64, u64), Digest>,
+}
+
+impl PathMemo {
+    fn root<S: NodeSource>(&mut self, src: &S, start: u64, end: u64) -> Result<Digest, S::Error> {
+        if let Some(d) = self.roots.get(&(start, end)) {
+            return Ok(*d);
+        }
+        let d = subtree_root(src, start, end)?;
+        if self.roots.len() >= 4096 {
+            self.roots.clear();
+        }
+        self.roots.insert((start, end), d);
+        Ok(d)
+    }
+}
+
+/// [`inclusion_proof`], reusing (and adding to) the subtree hashes in `memo`.
+pub fn inclusion_proof_memo<S: NodeSource>(
+    src: &S,
+    index: u64,
+    size: u64,
+    memo: &mut PathMemo,
+) -> Result<Vec<Digest>, S::Error> {
     assert!(index < size, "leaf {index} is not in a tree of size {size}");
     let mut path = Vec::new();
     let (mut start, mut end, m) = (0u64, size, index);
@@ -56,10 +89,10 @@ pub fn inclusion_proof<S: NodeSource>(
     while end - start > 1 {
         let k = split_point(end - start);
         if m < start + k {
-            path.push(subtree_root(src, start + k, end)?);
+            path.push(memo.root(src, start + k, end)?);
             end = start + k;
         } else {
-            path.push(subtree_root(src, start, start + k)?);
+            path.push(memo.root(src, start, start + k)?);
             start += k;
         }
     }

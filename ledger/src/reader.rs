@@ -8,7 +8,7 @@ use crate::merkle;
 use crate::store::*;
 use crate::tiles::{TileCache, TxNodes};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
-use std::sync::{Arc, OnceLock, RwLock};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
 
 pub struct Reader {
     entries: ReadOnlyTable<u64, &'static [u8]>,
@@ -24,6 +24,8 @@ pub struct Reader {
     private: ReadOnlyTable<u64, &'static [u8]>,
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
     size: u64,
+    /// Subtree hashes of the audit paths proven so far from this snapshot.
+    paths: Mutex<merkle::PathMemo>,
 }
 
 impl Reader {
@@ -61,6 +63,7 @@ impl Reader {
             hashes: OnceLock::new(),
             private: txn.open_table(PRIVATE)?,
             meta: txn.open_table(META)?,
+            paths: Mutex::default(),
         })
     }
 
@@ -199,7 +202,8 @@ impl Reader {
                 "no leaf {seq} in a tree of size {size}"
             )));
         }
-        merkle::inclusion_proof(&self.nodes, seq, size)
+        let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+        merkle::inclusion_proof_memo(&self.nodes, seq, size, &mut paths)
     }
 
     pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {

@@ -99,16 +99,22 @@ pub fn create_tables(txn: &redb::WriteTransaction) -> Result<(), StoreError> {
     Ok(())
 }
 
-/// Opens (or creates) the database file of a data directory.
-pub fn open_database(dir: &Path, create: bool) -> Result<Database, StoreError> {
+/// The page cache of a store opened for one command (redb's own default).
+pub const DEFAULT_CACHE_BYTES: usize = 1 << 30;
+
+/// Opens (or creates) the database file of a data directory with a page cache of
+/// `cache_bytes` (redb keeps nine tenths for reads, one tenth for writes).
+pub fn open_database(dir: &Path, create: bool, cache_bytes: usize) -> Result<Database, StoreError> {
     let path = dir.join(DB_FILE);
     if !create && !path.exists() {
         return Err(StoreError::NotInitialized(dir.display().to_string()));
     }
+    let mut builder = Database::builder();
+    builder.set_cache_size(cache_bytes);
     Ok(if create {
-        Database::create(&path)?
+        builder.create(&path)?
     } else {
-        Database::open(&path)?
+        builder.open(&path)?
     })
 }
 

@@ -7,7 +7,8 @@ use proptest::prelude::*;
 use suyuan_ledger::encoding::Digest;
 use suyuan_ledger::hash::{empty_root, leaf_hash, node_hash};
 use suyuan_ledger::merkle::{
-    consistency_proof, inclusion_proof, root, verify_consistency, verify_inclusion, MemoryTree,
+    consistency_proof, inclusion_proof, inclusion_proof_memo, root, verify_consistency,
+    verify_inclusion, MemoryTree, PathMemo,
 };
 
 /// RFC 6962 MTH over leaf hashes.
@@ -184,6 +185,21 @@ proptest! {
             prop_assert!(verify_inclusion(&all[m], m as u64, other_size as u64, &p, &r).is_err());
         }
         prop_assert!(verify_inclusion(&all[m], n as u64, n as u64, &p, &r).is_err());
+    }
+
+    /// Proofs drawn through one shared memo (as the server proves an item's entries, and
+    /// mixing tree sizes, as a snapshot may) equal the RFC's paths.
+    #[test]
+    fn memoised_proofs_equal_the_rfc_paths(n in 1usize..2048, picks in proptest::collection::vec((any::<u64>(), any::<u64>()), 1..40)) {
+        let all = leaves(n);
+        let t = tree(&all);
+        let mut memo = PathMemo::default();
+        for (a, b) in picks {
+            let size = 1 + (a % n as u64) as usize;
+            let m = (b % size as u64) as usize;
+            let p = inclusion_proof_memo(&t, m as u64, size as u64, &mut memo).unwrap();
+            prop_assert_eq!(&p, &path(m, &all[..size]));
+        }
     }
 
     #[test]

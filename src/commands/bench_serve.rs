@@ -9,16 +9,21 @@
 //! `http_ingest_per_s=… history_p50_ms=… history_p99_ms=… history_per_s=… ed25519_verify_per_s=… http_ingest_ratio=…`
 //! where the ratio divides ingest by a single-threaded ed25519 verify loop of this run.
 
-use crate::workload;
+use crate::{load, workload};
 use anyhow::{bail, Context};
+use bytes::Bytes;
 use rayon::prelude::*;
 use std::io::{BufRead, BufReader};
 use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 use suyuan_ledger::event::SignedEvent;
 use suyuan_ledger::keys::{SecretKey, EVENT_CONTEXT};
 use suyuan_ledger::Submission;
+
+/// Worker threads of the load generator's runtime (the server has the same cores).
+const CLIENT_THREADS: usize = 1;
 
 /// Stories per batch request in the ingest measurement (10 events each).
 const STORIES_PER_REQUEST: usize = 5;
@@ -32,60 +37,109 @@ fn ingest(
     work: &[Vec<String>],
     per_request: usize,
 ) -> anyhow::Result<f64> {
-    let next = AtomicUsize::new(0);
-    let start = Instant::now();
-    std::thread::scope(|s| -> anyhow::Result<()> {
-        let handles: Vec<_> = (0..clients)
-            .map(|_| {
-                let next = &next;
-                s.spawn(move || -> anyhow::Result<()> {
-                    let agent = ureq::AgentBuilder::new()
-                        .timeout(Duration::from_secs(120))
-                        .build();
-                    loop {
-                        let i = next.fetch_add(per_request, Ordering::Relaxed);
-                        if i >= work.len() {
-                            return Ok(());
-                        }
-                        let stories = &work[i..(i + per_request).min(work.len())];
-                        if per_request == 1 {
-                            for body in &stories[0] {
-                                agent
-                                    .post(&format!("{base}/v1/events"))
-                                    .set("Content-Type", "application/json")
-                                    .send_string(body)
-                                    .map_err(|e| anyhow::anyhow!("ingest: {e}"))?;
-                            }
-                        } else {
-                            let body = format!(
-                                "[{}]",
-                                stories
-                                    .iter()
-                                    .flatten()
-                                    .map(String::as_str)
-                                    .collect::<Vec<_>>()
-                                    .join(",")
-                            );
-                            let resp = agent
-                                .post(&format!("{base}/v1/events/batch"))
-                                .set("Content-Type", "application/json")
-                                .send_string(&body)
-                                .map_err(|e| anyhow::anyhow!("ingest: {e}"))?
-                                .into_string()?;
-                            if !resp.contains("\"refused\":0") {
-                                bail!("ingest: events refused: {}", &resp[..resp.len().min(400)]);
-                            }
-                        }
-                    }
-                })
+    // Units of work, each sent in order by one client: a story's events one by one
+    // (each depends on the one before), or a batch of whole stories.
+    let units: Vec<Vec<(&'static str, Bytes)>> = if per_request == 1 {
+        work.iter()
+            .map(|story| {
+                story
+                    .iter()
+                    .map(|e| ("/v1/events", Bytes::from(e.clone())))
+                    .collect()
             })
-            .collect();
-        for h in handles {
-            h.join().expect("client thread")?;
+            .collect()
+    } else {
+        work.chunks(per_request)
+            .map(|stories| {
+                let events: Vec<&str> = stories.iter().flatten().map(String::as_str).collect();
+                vec![(
+                    "/v1/events/batch",
+                    Bytes::from(format!("[{}]", events.join(","))),
+                )]
+            })
+            .collect()
+    };
+    let units = Arc::new(units);
+    let next = Arc::new(AtomicUsize::new(0));
+    let start = Instant::now();
+    load::run_clients(base, clients, CLIENT_THREADS, |_, mut client| {
+        let (units, next) = (units.clone(), next.clone());
+        async move {
+            loop {
+                let i = next.fetch_add(1, Ordering::Relaxed);
+                let Some(unit) = units.get(i) else {
+                    return Ok(());
+                };
+                for (path, body) in unit {
+                    let answer = client.post_json(path, body.clone()).await?;
+                    load::expect_ok("ingest", &answer)?;
+                    if per_request > 1 && !answer.contains("\"refused\":0") {
+                        bail!("ingest: events refused");
+                    }
+                }
+            }
         }
-        Ok(())
     })?;
     Ok(start.elapsed().as_secs_f64())
+}
+
+/// Reads `total` histories of random units of the first `stories` stories from
+/// `clients` concurrent clients, each waiting for its answer before the next request.
+/// Returns each request's latency in milliseconds.
+fn history_reads(
+    base: &str,
+    clients: usize,
+    stories: usize,
+    total: usize,
+    seed: u64,
+) -> anyhow::Result<Vec<f64>> {
+    let per_client = total.div_ceil(clients);
+    let per_client_latencies =
+        load::run_clients(base, clients, CLIENT_THREADS, |c, mut client| async move {
+            let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (seed << 32) ^ (c as u64 + 1);
+            let mut out = Vec::with_capacity(per_client);
+            for _ in 0..per_client {
+                x ^= x << 13;
+                x ^= x >> 7;
+                x ^= x << 17;
+                let k = (x % stories as u64) as usize;
+                let path = format!("/v1/history/{}", workload::unit(k));
+                let t = Instant::now();
+                let answer = client.get(&path).await?;
+                out.push(load::elapsed_ms(t));
+                load::expect_ok("history", &answer)?;
+                if !answer.contains("\"proof\"") {
+                    bail!("history without proofs");
+                }
+            }
+            Ok(out)
+        })?;
+    Ok(per_client_latencies.into_iter().flatten().collect())
+}
+
+/// Waits until the server has filled its page cache (`/healthz` says `cache_warm`), as
+/// an operator would before putting it behind a load balancer.
+fn wait_for_warm_cache(base: &str) -> anyhow::Result<()> {
+    let start = Instant::now();
+    loop {
+        let health: serde_json::Value = serde_json::from_str(
+            &ureq::get(&format!("{base}/healthz"))
+                .call()
+                .map_err(|e| anyhow::anyhow!("healthz: {e}"))?
+                .into_string()?,
+        )?;
+        if health["cache_warm"] == true {
+            eprintln!(
+                "server page cache warm after {:.1} s",
+                start.elapsed().as_secs_f64()
+            );
+            return Ok(());
+        }
+        if start.elapsed() > Duration::from_secs(300) {
+            bail!("the server did not warm its cache within 300 s");
+        }
+        std::thread::sleep(Duration::from_millis(100));
+    }
 }
 
 fn build_store(dir: &std::path::Path, entries: usize, keys: &[SecretKey]) -> anyhow::Result<usize> {
@@ -126,17 +180,38 @@ fn percentile(sorted: &[f64], p: f64) -> f64 {
     sorted[((sorted.len() as f64 - 1.0) * p).round() as usize]
 }
 
-pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
+pub fn run(
+    entries: usize,
+    clients: usize,
+    reads: usize,
+    keep: Option<&std::path::Path>,
+) -> anyhow::Result<ExitCode> {
     if entries < 1000 || clients == 0 {
         bail!("bench serve needs --entries ≥ 1000 and --clients ≥ 1");
     }
     let tmp = tempfile::tempdir().context("creating a temporary directory")?;
-    let dir = tmp.path().join("bench");
+    let dir = keep.map_or_else(|| tmp.path().join("bench"), std::path::Path::to_path_buf);
     let keys = workload::keys();
-    eprintln!("building a store of {entries} entries…");
-    let t0 = Instant::now();
-    let stories = build_store(&dir, entries, &keys)?;
-    eprintln!("store built in {:.1} s", t0.elapsed().as_secs_f64());
+    let stories = if dir.join(suyuan_ledger::store::DB_FILE).exists() {
+        let ledger = suyuan_ledger::Ledger::open(&dir)?;
+        let stories =
+            (ledger.size() as usize).saturating_sub(workload::SETUP_ENTRIES) / workload::PER_STORY;
+        if stories * workload::PER_STORY < entries {
+            bail!(
+                "{} holds {} entries, fewer than --entries {entries}",
+                dir.display(),
+                ledger.size()
+            );
+        }
+        eprintln!("reusing the store in {} ({stories} stories)", dir.display());
+        stories
+    } else {
+        eprintln!("building a store of {entries} entries…");
+        let t0 = Instant::now();
+        let stories = build_store(&dir, entries, &keys)?;
+        eprintln!("store built in {:.1} s", t0.elapsed().as_secs_f64());
+        stories
+    };
 
     // The events to ingest over HTTP: whole new stories. Enough for several seconds of
     // ingest, so that the server's first-touch costs (its caches filling fresh memory)
@@ -188,6 +263,7 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
         if base.is_empty() {
             bail!("suyuan serve did not start");
         }
+        wait_for_warm_cache(&base)?;
         // (a) ingest: first single-event requests, then batch requests (each a few whole
         // stories), all concurrent and sharing durable group commits.
         let single_stories = (clients * 4).min(work.len() / 4);
@@ -206,49 +282,15 @@ pub fn run(entries: usize, clients: usize) -> anyhow::Result<ExitCode> {
             batch_events as f64 / ingest(&base, clients, batched, STORIES_PER_REQUEST)?;
         eprintln!("http ingest: {single_per_s:.0} events/s one per request; {ingest_per_s:.0} events/s in batch requests");
 
-        // (b) consumer history reads of random units.
-        let reads_per_client = (4000 / clients).max(50);
+        // (b) consumer history reads of random units: a short warm-up (the server's
+        // caches of complete hash tiles fill), then the measured run.
+        let warm_up = history_reads(&base, clients, stories, 2000, 1)?;
         eprintln!(
-            "reading {} histories with {clients} clients…",
-            reads_per_client * clients
+            "reading {reads} histories with {clients} clients (after {} warm-up reads)…",
+            warm_up.len()
         );
         let start = Instant::now();
-        let mut latencies: Vec<f64> = std::thread::scope(|s| -> anyhow::Result<Vec<f64>> {
-            let handles: Vec<_> = (0..clients)
-                .map(|c| {
-                    let base = &base;
-                    s.spawn(move || -> anyhow::Result<Vec<f64>> {
-                        let agent = ureq::AgentBuilder::new()
-                            .timeout(Duration::from_secs(60))
-                            .build();
-                        let mut x = 0x9E37_79B9_7F4A_7C15u64 ^ (c as u64 + 1);
-                        let mut out = Vec::with_capacity(reads_per_client);
-                        for _ in 0..reads_per_client {
-                            x ^= x << 13;
-                            x ^= x >> 7;
-                            x ^= x << 17;
-                            let k = (x % stories as u64) as usize;
-                            let t = Instant::now();
-                            let resp = agent
-                                .get(&format!("{base}/v1/history/{}", workload::unit(k)))
-                                .call()
-                                .map_err(|e| anyhow::anyhow!("history: {e}"))?;
-                            let body = resp.into_string()?;
-                            out.push(t.elapsed().as_secs_f64() * 1000.0);
-                            if !body.contains("\"proof\"") {
-                                bail!("history without proofs");
-                            }
-                        }
-                        Ok(out)
-                    })
-                })
-                .collect();
-            let mut all = Vec::new();
-            for h in handles {
-                all.extend(h.join().expect("client thread")?);
-            }
-            Ok(all)
-        })?;
+        let mut latencies = history_reads(&base, clients, stories, reads, 2)?;
         let history_per_s = latencies.len() as f64 / start.elapsed().as_secs_f64();
         latencies.sort_by(|a, b| a.partial_cmp(b).expect("no NaN"));
         Ok((ingest_per_s, latencies, history_per_s))

@@ -10,14 +10,13 @@ use suyuan_ledger::gs1::Item;
 use suyuan_ledger::Ledger;
 
 /// Serves the log in `data`, creating it (with a new registrar key) if there is none.
-pub fn serve(data: &Path, listen: &str) -> anyhow::Result<ExitCode> {
+pub fn serve(data: &Path, listen: &str, cache_bytes: usize) -> anyhow::Result<ExitCode> {
     suyuan_api::init_logging();
-    let ledger = if data.join(suyuan_ledger::store::DB_FILE).exists() {
-        super::open(data)?
-    } else {
+    if !data.join(suyuan_ledger::store::DB_FILE).exists() {
         super::init::run(data, None, None, "registrar", "Suyuan registrar", "CN")?;
-        super::open(data)?
-    };
+    }
+    let ledger = Ledger::open_with_cache(data, cache_bytes)
+        .with_context(|| format!("opening the log in {}", data.display()))?;
     run(ledger, listen, |addr, ledger| {
         eprintln!("log {} ({} entries)", ledger.origin(), ledger.size());
         eprintln!("verifier key: {}", ledger.verifier_key());

@@ -75,7 +75,8 @@ fn print_report(report: &AuditReport) -> ExitCode {
 }
 
 pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditReport> {
-    let db = suyuan_ledger::store::open_database(dir, false)?;
+    let db =
+        suyuan_ledger::store::open_database(dir, false, suyuan_ledger::store::DEFAULT_CACHE_BYTES)?;
     let reader = Reader::new(db.begin_read()?)?;
     let origin = reader.meta("origin")?.context("the store has no origin")?;
     let key = match log_key {
