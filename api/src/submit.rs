@@ -72,9 +72,9 @@ fn json_body(
 
 /// Reads one submission: `{"event", "signature", "private"?}`. `prefix` names its place
 /// in a batch for error fields.
-pub fn parse_submission(v: &Value, prefix: &str) -> Result<Submission, ApiError> {
+pub fn parse_submission(v: Value, prefix: &str) -> Result<Submission, ApiError> {
     let field = |f: &str| format!("{prefix}{f}");
-    let Some(obj) = v.as_object() else {
+    let Value::Object(mut obj) = v else {
         return Err(ApiError::new(
             StatusCode::UNPROCESSABLE_ENTITY,
             "invalid",
@@ -82,7 +82,6 @@ pub fn parse_submission(v: &Value, prefix: &str) -> Result<Submission, ApiError>
         )
         .with_field(field("submission")));
     };
-    let mut obj = obj.clone();
     let private = match obj.remove("private") {
         None | Some(Value::Null) => None,
         Some(p) => Some(PrivatePart::from_json(&p).map_err(|m| {
@@ -94,7 +93,7 @@ pub fn parse_submission(v: &Value, prefix: &str) -> Result<Submission, ApiError>
             .with_field(field("private"))
         })?),
     };
-    let signed = SignedEvent::parse(&Value::Object(obj)).map_err(|e| {
+    let signed = SignedEvent::parse(Value::Object(obj)).map_err(|e| {
         let path = match e.field.as_str() {
             "submission" | "signature" | "event" => e.field.clone(),
             f if f.starts_with("event") => f.to_string(),
@@ -157,7 +156,7 @@ pub async fn submit_event(
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
     let v = json_body(&state, &headers, body)?;
-    let sub = parse_submission(&v, "").inspect_err(|e| state.metrics.rejected(&e.code, 1))?;
+    let sub = parse_submission(v, "").inspect_err(|e| state.metrics.rejected(&e.code, 1))?;
     if state.shutting_down() {
         state.metrics.rejected("shutting_down", 1);
         return Err(ApiError::shutting_down());
@@ -223,7 +222,7 @@ pub async fn submit_batch(
     }
     let n = items.len() as u64;
     let subs = items
-        .iter()
+        .into_iter()
         .enumerate()
         .map(|(i, v)| parse_submission(v, &format!("[{i}].")))
         .collect::<Result<Vec<_>, _>>()
