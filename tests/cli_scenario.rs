@@ -291,3 +291,90 @@ fn indexes_rebuild_from_the_entries() {
     let o = run(&["verify", "--data", store_s]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
+
+/// `submit --group N` prints one receipt per accepted file, in order, for every group
+/// (including the last, short one), and names each refused file by its own name.
+#[test]
+fn grouped_submit_answers_every_file() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = |name: &str| {
+        let path = tmp.path().join(name);
+        let o = run(&["keygen", "--out", path.to_str().unwrap()]);
+        (path, stdout(&o).trim().to_string())
+    };
+    let (registrar, _) = key("registrar.key");
+    let (farm, farm_pub) = key("farm.key");
+    let store = tmp.path().join("store");
+    let store_s = store.to_str().unwrap();
+    let o = run(&[
+        "init",
+        "--data",
+        store_s,
+        "--registrar-key",
+        registrar.to_str().unwrap(),
+        "--registrar-id",
+        "CN-REG",
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+    let write = |name: &str, v: Value| {
+        let path = tmp.path().join(name);
+        std::fs::write(&path, v.to_string()).unwrap();
+        path.to_str().unwrap().to_string()
+    };
+    let reg = write(
+        "reg.json",
+        serde_json::json!({"type": "registration", "client_id": "reg-farm", "actor": "CN-REG", "time": "2026-01-01T00:00:00Z",
+        "body": {"action": "register", "subject": "TW-FARM", "name": "Mingfeng tea", "jurisdiction": "TW", "roles": ["producer"], "keys": [farm_pub]}}),
+    );
+    let o = run(&[
+        "submit",
+        "--data",
+        store_s,
+        "--key",
+        registrar.to_str().unwrap(),
+        &reg,
+    ]);
+    assert!(o.status.success(), "{}", stderr(&o));
+
+    // Twelve lots; the eighth reuses the first one's client id with other content.
+    let files: Vec<String> = (0..12)
+        .map(|i| {
+            let cid = if i == 7 { "lot-0".to_string() } else { format!("lot-{i}") };
+            write(&format!("lot{i:02}.json"), serde_json::json!({"type": "production", "client_id": cid, "actor": "TW-FARM", "time": "2026-05-04T15:00:00+08:00",
+                "what": {"items": [format!("01/04719865001270/10/G{i}")], "quantity": {"value": "300", "uom": "H87"}},
+                "where": {"country": "TW", "place": "Alishan"},
+                "body": {"product": "Alishan oolong 150 g", "produced": "2026-05-04", "origin": "Alishan, Chiayi", "facility": "Mingfeng"}}))
+        })
+        .collect();
+    let mut args = vec![
+        "submit",
+        "--data",
+        store_s,
+        "--key",
+        farm.to_str().unwrap(),
+        "--group",
+        "5",
+    ];
+    args.extend(files.iter().map(String::as_str));
+    let o = run(&args);
+    assert_eq!(o.status.code(), Some(1), "one file is refused");
+    let receipted: Vec<String> = stdout(&o)
+        .lines()
+        .map(|l| {
+            let r: Value = serde_json::from_str(l).unwrap();
+            let entry: Value = serde_json::from_str(r["entry"].as_str().unwrap()).unwrap();
+            entry["signed"]["event"]["client_id"]
+                .as_str()
+                .unwrap()
+                .to_string()
+        })
+        .collect();
+    let expected: Vec<String> = (0..12)
+        .filter(|&i| i != 7)
+        .map(|i| format!("lot-{i}"))
+        .collect();
+    assert_eq!(receipted, expected);
+    let err = stderr(&o);
+    assert!(err.contains("lot07.json: refused"), "{err}");
+    assert_eq!(err.lines().count(), 1, "{err}");
+}

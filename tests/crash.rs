@@ -70,7 +70,8 @@ fn acknowledged_entries_survive_sigkill() {
     let mut rng = 0x9e3779b97f4a7c15u64;
     let mut next_file = 0;
     let mut killed_mid_run = 0;
-    for round in 0..KILLS {
+    let mut full_run: Option<Duration> = None;
+    for round in 0..=KILLS {
         // Each round resubmits from the first file not yet acknowledged (resubmissions of
         // acknowledged events are idempotent) and is killed after a random delay.
         let start_at = next_file.min(EVENTS - 1);
@@ -100,10 +101,18 @@ fn acknowledged_entries_survive_sigkill() {
         rng ^= rng << 13;
         rng ^= rng >> 7;
         rng ^= rng << 17;
-        let delay = Duration::from_millis(20 + rng % 250);
+        // The first run goes uninterrupted and times a whole run; later ones are killed
+        // somewhere within that time, however fast this machine commits.
+        let delay = match full_run {
+            None => Duration::from_secs(600),
+            Some(d) => d.mul_f64(0.05 + 0.85 * (rng % 1000) as f64 / 1000.0),
+        };
         let t = Instant::now();
         while t.elapsed() < delay && child.try_wait().unwrap().is_none() {
-            std::thread::sleep(Duration::from_millis(5));
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        if full_run.is_none() {
+            full_run = Some(t.elapsed());
         }
         if child.try_wait().unwrap().is_none() {
             killed_mid_run += 1;

@@ -9,6 +9,7 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
+use serde_json::value::RawValue;
 use suyuan_ledger::checkpoint::{Checkpoint, LogKey};
 use suyuan_ledger::encoding::{b64, Digest};
 use suyuan_ledger::entry::EntryView;
@@ -49,6 +50,12 @@ fn hexes(proof: &[Digest]) -> Vec<String> {
     proof.iter().map(Digest::to_hex).collect()
 }
 
+/// The entry's canonical event, served as it is stored.
+fn raw_event(e: &suyuan_ledger::history::HistoryEntry) -> Result<Box<RawValue>, ApiError> {
+    RawValue::from_string(e.event_text().to_string())
+        .map_err(|_| ApiError::internal(format!("entry {}: event is not JSON", e.seq)))
+}
+
 fn entry_text(seq: u64, bytes: Vec<u8>) -> Result<String, ApiError> {
     String::from_utf8(bytes).map_err(|_| ApiError::internal(format!("entry {seq} is not UTF-8")))
 }
@@ -60,6 +67,7 @@ pub fn history_body(reader: &Reader, item: &str) -> Result<HistoryBody, ApiError
     let mut entries = Vec::with_capacity(h.entries.len());
     for e in h.entries {
         let proof = reader.inclusion_proof(e.seq, size)?;
+        let event = raw_event(&e)?;
         entries.push(HistoryEntryBody {
             seq: e.seq,
             recorded: e.recorded,
@@ -68,9 +76,9 @@ pub fn history_body(reader: &Reader, item: &str) -> Result<HistoryBody, ApiError
             via: e.via.describe(),
             corrected_by: e.corrected_by,
             signature: b64(&e.signature),
-            event: e.event,
+            event,
             entry: entry_text(e.seq, e.bytes)?,
-            proof: hexes(&proof),
+            proof: proof.into_iter().map(HexHash).collect(),
         });
     }
     Ok(HistoryBody {

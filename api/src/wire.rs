@@ -3,7 +3,9 @@
 //! the OpenAPI document is generated from.
 
 use serde::{Deserialize, Serialize};
+use serde_json::value::RawValue;
 use serde_json::Value;
+use suyuan_ledger::encoding::Digest;
 use utoipa::ToSchema;
 
 /// An error: a stable machine-readable code, a message for people, and the field at
@@ -127,6 +129,28 @@ pub struct EntryBody {
     pub signature: String,
 }
 
+/// A hash written as 64 lowercase hex digits, straight into the response: a history
+/// carries a few hundred proof hashes, and a string for each showed in its profile.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct HexHash(pub Digest);
+
+impl Serialize for HexHash {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut buf = [0u8; 64];
+        hex::encode_to_slice(self.0 .0, &mut buf).expect("64 digits for 32 bytes");
+        s.serialize_str(std::str::from_utf8(&buf).expect("hex is ASCII"))
+    }
+}
+
+impl<'de> Deserialize<'de> for HexHash {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Digest::from_hex(&text)
+            .map(HexHash)
+            .ok_or_else(|| serde::de::Error::custom("expected 64 hex digits"))
+    }
+}
+
 /// One entry of an item's history with its inclusion proof.
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
 pub struct HistoryEntryBody {
@@ -138,13 +162,15 @@ pub struct HistoryEntryBody {
     pub via: String,
     /// Corrections that declare this entry in error.
     pub corrected_by: Vec<u64>,
+    /// The event: its canonical JSON, as signed.
     #[schema(value_type = Object)]
-    pub event: Value,
+    pub event: Box<RawValue>,
     pub signature: String,
     /// The entry's exact bytes.
     pub entry: String,
     /// RFC 9162 inclusion proof (hex hashes) in the tree of `checkpoint.size`.
-    pub proof: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub proof: Vec<HexHash>,
 }
 
 /// An item's history, each entry proven against the latest checkpoint.

@@ -78,6 +78,71 @@ pub enum EntryError {
     BadSignature,
 }
 
+/// A stored entry as reads need it: the event stays its canonical bytes (a range of
+/// the entry), so serving an entry never builds or re-encodes the event's JSON tree.
+#[derive(Debug)]
+pub struct StoredEntry<'a> {
+    pub seq: u64,
+    pub recorded: String,
+    pub event_id: Digest,
+    pub signature: [u8; 64],
+    /// Where the canonical event lies in `bytes`.
+    pub event_range: std::ops::Range<usize>,
+    pub bytes: &'a [u8],
+}
+
+/// The entry shape, members borrowed from the bytes (stored entries are canonical, so
+/// none of these strings holds an escape).
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredShape<'a> {
+    #[serde(borrow)]
+    event_id: &'a str,
+    #[serde(borrow, rename = "prev")]
+    _prev: &'a serde_json::value::RawValue,
+    recorded: String,
+    seq: u64,
+    #[serde(borrow)]
+    signed: StoredSigned<'a>,
+}
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct StoredSigned<'a> {
+    #[serde(borrow)]
+    event: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    signature: &'a str,
+}
+
+impl<'a> StoredEntry<'a> {
+    /// Parses an entry read back from this log's own store (checked when it was
+    /// admitted; audits use [`EntryView::parse`]).
+    pub fn parse(bytes: &'a [u8]) -> Result<StoredEntry<'a>, EntryError> {
+        let shape: StoredShape<'a> =
+            serde_json::from_slice(bytes).map_err(|e| EntryError::Shape(e.to_string()))?;
+        let signature =
+            parse_signature(shape.signed.signature).map_err(|_| EntryError::BadSignature)?;
+        let event_id = Digest::from_hex(shape.event_id).ok_or(EntryError::EventIdMismatch)?;
+        let event = shape.signed.event.get().as_bytes();
+        // The raw event is a slice of `bytes` itself.
+        let start = event.as_ptr() as usize - bytes.as_ptr() as usize;
+        Ok(StoredEntry {
+            seq: shape.seq,
+            recorded: shape.recorded,
+            event_id,
+            signature,
+            event_range: start..start + event.len(),
+            bytes,
+        })
+    }
+
+    /// The canonical event bytes, exactly as signed.
+    pub fn event_bytes(&self) -> &'a [u8] {
+        &self.bytes[self.event_range.clone()]
+    }
+}
+
 /// A parsed entry. The canonical event bytes are recovered by canonicalizing the
 /// `signed.event` member, which for canonical entry bytes is exactly their substring.
 #[derive(Debug)]

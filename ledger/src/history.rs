@@ -5,7 +5,7 @@
 //! packed into while it was inside them (events on the container between the packing and
 //! the unpacking), and the documents of its orders (payment, clearance, waybill steps).
 
-use crate::entry::EntryView;
+use crate::entry::StoredEntry;
 use crate::gs1::Item;
 use crate::reader::Reader;
 use crate::store::StoreError;
@@ -33,18 +33,35 @@ impl Via {
     }
 }
 
-/// One entry of a history, parsed once.
+/// One entry of a history. Its event stays canonical bytes within the entry: the JSON
+/// API serves them as they are, and [`HistoryEntry::event`] parses them when a view
+/// needs the tree.
 pub struct HistoryEntry {
     pub seq: u64,
     pub bytes: Vec<u8>,
     pub recorded: String,
     pub entry_hash: crate::encoding::Digest,
     pub event_id: crate::encoding::Digest,
-    pub event: Value,
+    /// Where the canonical event lies in `bytes`.
+    pub event_range: std::ops::Range<usize>,
     pub signature: [u8; 64],
     pub via: Via,
     /// Seqs of corrections that declare this entry in error.
     pub corrected_by: Vec<u64>,
+}
+
+impl HistoryEntry {
+    /// The canonical event text, exactly as signed.
+    pub fn event_text(&self) -> &str {
+        // Entries are checked to be UTF-8 JSON when admitted, and the range falls on
+        // JSON value boundaries, so this cannot fail for a stored entry.
+        std::str::from_utf8(&self.bytes[self.event_range.clone()]).unwrap_or("null")
+    }
+
+    /// The event as a JSON tree.
+    pub fn event(&self) -> Value {
+        serde_json::from_slice(&self.bytes[self.event_range.clone()]).unwrap_or(Value::Null)
+    }
 }
 
 pub struct History {
@@ -75,8 +92,66 @@ struct Loaded {
     bytes: Vec<u8>,
     recorded: String,
     event_id: crate::encoding::Digest,
-    event: Value,
+    event_range: std::ops::Range<usize>,
+    facts: Facts,
     signature: [u8; 64],
+}
+
+/// The few members of an event that decide what joins a history; serde skips the rest
+/// of the event without building it.
+#[derive(Clone, Default, serde::Deserialize)]
+struct Facts {
+    #[serde(rename = "type", default)]
+    kind: String,
+    #[serde(default)]
+    body: Option<BodyFacts>,
+    #[serde(default)]
+    what: Option<WhatFacts>,
+}
+
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(default)]
+struct BodyFacts {
+    status: Option<Value>,
+    order_no: Option<Value>,
+    corrects: Option<Value>,
+}
+
+#[derive(Clone, Default, serde::Deserialize)]
+#[serde(default)]
+struct WhatFacts {
+    items: Option<Vec<Value>>,
+    parent: Option<Value>,
+}
+
+impl Facts {
+    fn body_str(&self, f: impl Fn(&BodyFacts) -> &Option<Value>) -> Option<&str> {
+        self.body
+            .as_ref()
+            .and_then(|b| f(b).as_ref())
+            .and_then(Value::as_str)
+    }
+    fn status(&self) -> Option<&str> {
+        self.body_str(|b| &b.status)
+    }
+    fn order_no(&self) -> Option<&str> {
+        self.body_str(|b| &b.order_no)
+    }
+    fn corrects(&self) -> Option<&str> {
+        self.body_str(|b| &b.corrects)
+    }
+    fn parent(&self) -> Option<&str> {
+        self.what
+            .as_ref()
+            .and_then(|w| w.parent.as_ref())
+            .and_then(Value::as_str)
+    }
+    fn names_item(&self, item: &str) -> bool {
+        self.what
+            .as_ref()
+            .and_then(|w| w.items.as_ref())
+            .is_some_and(|a| a.iter().any(|i| i == item))
+    }
 }
 
 impl Loader<'_> {
@@ -88,24 +163,20 @@ impl Loader<'_> {
             .reader
             .entry(seq)?
             .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?;
-        let view = EntryView::parse_stored(&bytes)
-            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+        let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("entry {seq}: {e}"));
+        let view = StoredEntry::parse(&bytes).map_err(|e| corrupt(&e))?;
+        let facts: Facts = serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
         let loaded = Rc::new(Loaded {
             recorded: view.recorded,
             event_id: view.event_id,
-            event: view.event,
+            event_range: view.event_range,
+            facts,
             signature: view.signature,
             bytes,
         });
         self.cache.insert(seq, loaded.clone());
         Ok(loaded)
     }
-}
-
-fn names_item(event: &Value, item: &str) -> bool {
-    event["what"]["items"]
-        .as_array()
-        .is_some_and(|a| a.iter().any(|i| i == item))
 }
 
 /// Builds the history of `item` (a Digital Link path) from one snapshot.
@@ -144,14 +215,11 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
                 continue;
             }
             let packed = load.get(seq)?;
-            let ev = &packed.event;
-            if ev["type"] != "logistics"
-                || ev["body"]["status"] != "packed"
-                || !names_item(ev, &unit)
-            {
+            let ev = &packed.facts;
+            if ev.kind != "logistics" || ev.status() != Some("packed") || !ev.names_item(&unit) {
                 continue;
             }
-            let Some(parent) = ev["what"]["parent"].as_str() else {
+            let Some(parent) = ev.parent() else {
                 continue;
             };
             let parent_chain = reader.chain(parent)?;
@@ -159,9 +227,9 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
             let mut end = to;
             for &s in parent_chain.iter().filter(|&&s| s > seq && s <= to) {
                 let e = load.get(s)?;
-                if e.event["body"]["status"] == "unpacked"
-                    && e.event["what"]["parent"] == parent
-                    && names_item(&e.event, &unit)
+                if e.facts.status() == Some("unpacked")
+                    && e.facts.parent() == Some(parent)
+                    && e.facts.names_item(&unit)
                 {
                     end = s;
                     break;
@@ -182,8 +250,8 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     let mut orders = BTreeSet::new();
     for &seq in picked.keys() {
         let e = load.get(seq)?;
-        if e.event["type"] == "trade" {
-            if let Some(order) = e.event["body"]["order_no"].as_str() {
+        if e.facts.kind == "trade" {
+            if let Some(order) = e.facts.order_no() {
                 orders.insert(order.to_string());
             }
         }
@@ -195,6 +263,7 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     }
     // Corrections join the chains of what they correct, so they are already picked.
     let mut entries = Vec::with_capacity(picked.len());
+    let mut corrections = Vec::new();
     let mut by_hash = HashMap::new();
     for (seq, via) in picked {
         load.get(seq)?;
@@ -203,27 +272,29 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
         let e = Rc::try_unwrap(e).unwrap_or_else(|shared| Loaded::clone(&shared));
         let entry_hash = crate::entry::entry_hash(&e.bytes);
         by_hash.insert(entry_hash, entries.len());
+        if e.facts.kind == "correction" {
+            if let Some(target) = e
+                .facts
+                .corrects()
+                .and_then(crate::encoding::Digest::from_hex)
+            {
+                corrections.push((seq, target));
+            }
+        }
         entries.push(HistoryEntry {
             seq,
             bytes: e.bytes,
             recorded: e.recorded,
             entry_hash,
             event_id: e.event_id,
-            event: e.event,
+            event_range: e.event_range,
             signature: e.signature,
             via,
             corrected_by: vec![],
         });
     }
-    for i in 0..entries.len() {
-        if entries[i].event["type"] != "correction" {
-            continue;
-        }
-        let target = entries[i].event["body"]["corrects"]
-            .as_str()
-            .and_then(crate::encoding::Digest::from_hex);
-        if let Some(&j) = target.as_ref().and_then(|t| by_hash.get(t)) {
-            let seq = entries[i].seq;
+    for (seq, target) in corrections {
+        if let Some(&j) = by_hash.get(&target) {
             entries[j].corrected_by.push(seq);
         }
     }
@@ -248,7 +319,7 @@ impl History {
                     "event_id": e.event_id.to_hex(),
                     "via": e.via.describe(),
                     "corrected_by": e.corrected_by,
-                    "event": e.event,
+                    "event": e.event(),
                     "signature": crate::encoding::b64(&e.signature),
                 })
             })
@@ -264,7 +335,7 @@ impl History {
             self.entries.len()
         );
         for e in &self.entries {
-            let ev = &e.event;
+            let ev = &e.event();
             let mark = if e.corrected_by.is_empty() {
                 String::new()
             } else {

@@ -58,14 +58,13 @@ pub fn run(
     }
     // Each group is one durable commit; its receipts are printed as soon as it commits.
     let mut refused = 0;
-    let mut files = files.iter();
-    let mut subs = subs.into_iter().peekable();
+    let mut subs = subs.into_iter();
     let stdout = std::io::stdout();
-    while subs.peek().is_some() {
-        let group: Vec<Submission> = subs.by_ref().take(group.max(1)).collect();
+    for names in files.chunks(group.max(1)) {
+        let group: Vec<Submission> = subs.by_ref().take(names.len()).collect();
         let outcome = ledger.append_batch(group)?;
         let mut out = stdout.lock();
-        for (file, result) in files.by_ref().zip(outcome.results) {
+        for (file, result) in names.iter().zip(outcome.results) {
             match result {
                 Ok(receipt) => writeln!(out, "{}", serde_json::to_string(&receipt)?)?,
                 Err(refusal) => {

@@ -436,11 +436,13 @@ pub fn render(d: &PageData<'_>) -> String {
         registry: d.registry,
     };
     let item = &d.history.item;
+    let events: Vec<Value> = d.history.entries.iter().map(|e| e.event()).collect();
     let views: Vec<(u64, &Value, &Via, &[u64])> = d
         .history
         .entries
         .iter()
-        .map(|e| (e.seq, &e.event, &e.via, e.corrected_by.as_slice()))
+        .zip(&events)
+        .map(|(e, ev)| (e.seq, ev, &e.via, e.corrected_by.as_slice()))
         .collect();
     let hashes: Vec<String> = d
         .history
