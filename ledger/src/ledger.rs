@@ -263,7 +263,9 @@ impl Ledger {
         // redb gives reads nine tenths of the cache; leave a margin for the pages
         // that new requests and commits bring in meanwhile.
         let budget = self.cache_bytes as u64 / 10 * 8;
-        crate::warm::warm(&self.db, budget)
+        let warmed = crate::warm::warm(&self.db, budget)?;
+        self.tiles.fill(&self.db.begin_read()?)?;
+        Ok(warmed)
     }
 
     pub fn dir(&self) -> &Path {

@@ -13,6 +13,15 @@ use crate::hash::{empty_root, node_hash};
 pub trait NodeSource {
     type Error;
     fn node(&self, level: u8, index: u64) -> Result<Digest, Self::Error>;
+
+    /// The hash of leaves `[start, end)` (not a single node) if a cache holds it: such
+    /// hashes never change once the leaves exist. Sources without a cache say none.
+    fn known_range(&self, _start: u64, _end: u64) -> Option<Digest> {
+        None
+    }
+
+    /// Offers the hash of leaves `[start, end)` to the source's cache, if it has one.
+    fn remember_range(&self, _start: u64, _end: u64, _hash: Digest) {}
 }
 
 /// Largest power of two strictly less than `n` (n ≥ 2).
@@ -66,7 +75,18 @@ impl PathMemo {
         if let Some(d) = self.roots.get(&(start, end)) {
             return Ok(*d);
         }
-        let d = subtree_root(src, start, end)?;
+        let len = end - start;
+        let single_node = len.is_power_of_two() && start.is_multiple_of(len);
+        let d = match src.known_range(start, end) {
+            Some(d) if !single_node => d,
+            _ => {
+                let d = subtree_root(src, start, end)?;
+                if !single_node {
+                    src.remember_range(start, end, d);
+                }
+                d
+            }
+        };
         if self.roots.len() >= 4096 {
             self.roots.clear();
         }

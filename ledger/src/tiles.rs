@@ -13,7 +13,7 @@ use crate::merkle::NodeSource;
 use crate::store::{node_key, StoreError, TREE_TILES};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, Table};
 use std::collections::{BTreeMap, HashMap};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::{Arc, RwLock};
 
 /// Nodes per tile.
 pub const TILE_WIDTH: u64 = 16;
@@ -76,21 +76,28 @@ pub fn write_nodes(
     Ok(())
 }
 
-/// Complete tiles from level [`TileCache::FROM_LEVEL`] up, shared by every reader of a
-/// ledger. A complete tile never changes, and every proof climbs through the same few
-/// upper tiles, so after warming up a proof reads only its lowest few tiles from redb.
+/// Complete tiles, shared by every reader of a ledger, and the hashes of the incomplete
+/// right-edge subtrees that proofs to a checkpoint fold. A complete tile never changes,
+/// and neither does the hash of leaves `[start, end)` once they exist, so neither needs
+/// invalidating. Every tree level is cached: a consumer scans a random item, so a proof's
+/// lowest tiles are as likely to be read as its highest, and a tree of a million leaves
+/// has 125,000 tiles (64 MiB).
 #[derive(Default)]
-pub struct TileCache(RwLock<HashMap<u64, [u8; TILE_BYTES]>>);
+pub struct TileCache {
+    tiles: RwLock<HashMap<u64, [u8; TILE_BYTES]>>,
+    ranges: RwLock<HashMap<(u64, u64), Digest>>,
+}
 
 impl TileCache {
-    /// Lowest cached level: tiles below it are many and rarely read twice.
-    pub const FROM_LEVEL: u8 = 4;
-    /// At most this many tiles (16 MiB); a tree of 2^31 leaves has about as many.
-    const CAPACITY: usize = 32_768;
+    /// At most this many tiles (128 MiB): the whole tree up to two million leaves, and
+    /// beyond that the tiles read first.
+    const CAPACITY: usize = 1 << 18;
+    /// At most this many right-edge hashes; a checkpoint has about forty.
+    const RANGES: usize = 1 << 12;
 
     /// The node at `index` of the cached tile `key`, if the tile is cached.
     fn node(&self, key: u64, index: u64) -> Option<Option<Digest>> {
-        self.0
+        self.tiles
             .read()
             .unwrap_or_else(|p| p.into_inner())
             .get(&key)
@@ -101,10 +108,37 @@ impl TileCache {
         let Ok(tile) = <[u8; TILE_BYTES]>::try_from(value) else {
             return; // partial: it will still grow
         };
-        let mut map = self.0.write().unwrap_or_else(|p| p.into_inner());
+        let mut map = self.tiles.write().unwrap_or_else(|p| p.into_inner());
         if map.len() < Self::CAPACITY {
             map.insert(key, tile);
         }
+    }
+
+    /// Caches every complete tile of a snapshot (up to the capacity), so that a warmed
+    /// server reads no tile from the store. Returns how many tiles it holds.
+    pub fn fill(&self, txn: &ReadTransaction) -> Result<usize, StoreError> {
+        let table = txn.open_table(TREE_TILES)?;
+        for row in table.iter()? {
+            let (k, v) = row?;
+            if self.tiles.read().unwrap_or_else(|p| p.into_inner()).len() >= Self::CAPACITY {
+                break;
+            }
+            self.put(k.value(), v.value());
+        }
+        Ok(self.tiles.read().unwrap_or_else(|p| p.into_inner()).len())
+    }
+
+    fn range(&self, start: u64, end: u64) -> Option<Digest> {
+        let map = self.ranges.read().unwrap_or_else(|p| p.into_inner());
+        map.get(&(start, end)).copied()
+    }
+
+    fn put_range(&self, start: u64, end: u64, hash: Digest) {
+        let mut map = self.ranges.write().unwrap_or_else(|p| p.into_inner());
+        if map.len() >= Self::RANGES {
+            map.clear(); // older checkpoints' edges; the current one refills at once
+        }
+        map.insert((start, end), hash);
     }
 }
 
@@ -113,9 +147,6 @@ impl TileCache {
 pub struct TxNodes {
     pub table: ReadOnlyTable<u64, &'static [u8]>,
     cache: Option<Arc<TileCache>>,
-    /// Lower tiles this reader has read: the proofs of one request (an item's entries)
-    /// often share them.
-    seen: Mutex<HashMap<u64, Vec<u8>>>,
 }
 
 impl TxNodes {
@@ -123,7 +154,6 @@ impl TxNodes {
         Ok(TxNodes {
             table: txn.open_table(TREE_TILES)?,
             cache,
-            seen: Mutex::default(),
         })
     }
     /// Every stored node in (level, index) order: (level, index, hash). Stops when `f`
@@ -158,31 +188,23 @@ impl NodeSource for TxNodes {
     type Error = StoreError;
     fn node(&self, level: u8, index: u64) -> Result<Digest, StoreError> {
         let key = tile_key(level, index);
-        let cache = self
-            .cache
-            .as_ref()
-            .filter(|_| level >= TileCache::FROM_LEVEL);
-        if let Some(node) = cache.and_then(|c| c.node(key, index)) {
+        if let Some(node) = self.cache.as_ref().and_then(|c| c.node(key, index)) {
             return node.ok_or_else(|| missing(level, index));
         }
-        let lower = level < TileCache::FROM_LEVEL;
-        if lower {
-            let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            if let Some(tile) = seen.get(&key) {
-                return slot(tile, index).ok_or_else(|| missing(level, index));
-            }
-        }
         let tile = self.table.get(key)?.ok_or_else(|| missing(level, index))?;
-        if let Some(c) = cache {
+        if let Some(c) = &self.cache {
             c.put(key, tile.value());
         }
-        if lower {
-            let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
-            if seen.len() >= 1024 {
-                seen.clear();
-            }
-            seen.insert(key, tile.value().to_vec());
-        }
         slot(tile.value(), index).ok_or_else(|| missing(level, index))
+    }
+
+    fn known_range(&self, start: u64, end: u64) -> Option<Digest> {
+        self.cache.as_ref().and_then(|c| c.range(start, end))
+    }
+
+    fn remember_range(&self, start: u64, end: u64, hash: Digest) {
+        if let Some(c) = &self.cache {
+            c.put_range(start, end, hash);
+        }
     }
 }
