@@ -270,6 +270,10 @@ fn submit_read_prove_resolve() {
     // Operations.
     let health = get(&server.url("/healthz"), "application/json");
     assert_eq!(health.status, 200);
+    // The background pass over a small store is done long before this point.
+    let health = health.json();
+    assert_eq!(health["status"], "ok");
+    assert_eq!(health["cache_warm"], true, "{health}");
     let oa = get(&server.url("/openapi.json"), "application/json").json();
     assert!(oa["paths"]["/v1/events"]["post"].is_object());
     assert!(oa["components"]["schemas"]["ReceiptBody"].is_object());

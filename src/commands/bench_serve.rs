@@ -1,8 +1,9 @@
 //! `suyuan bench serve`: see README § Performance.
 //!
 //! Builds a store of `entries` fixture-shaped entries (with `Ledger::append_batch`
-//! directly), starts `suyuan serve` on it as a child process on loopback, and measures
-//! from this process, with `clients` concurrent HTTP clients:
+//! directly; or reuses one a previous run left in `--dir`), starts `suyuan serve` on it
+//! as a child process on loopback, waits until it reports a warm page cache, and measures
+//! from this process, with `clients` concurrent keep-alive HTTP clients (`load.rs`):
 //! (a) ingest of signed events over `POST /v1/events` with durable group commit, and
 //! (b) `GET /v1/history/{item}` (the consumer JSON history with proofs) of random items.
 //! Its last line is
