@@ -226,7 +226,10 @@ fn main() -> ExitCode {
             data,
             listen,
             cache_mb,
-        } => commands::serve::serve(&data, &listen, cache_mb << 20),
+        } => match cache_mb.checked_mul(1 << 20) {
+            Some(bytes) => commands::serve::serve(&data, &listen, bytes),
+            None => Err(anyhow::anyhow!("--cache-mb {cache_mb} is too large")),
+        },
         Command::Demo { data, listen } => commands::serve::demo(data.as_deref(), &listen),
         Command::Qr { item, out, base } => commands::qr::run(&item, &out, &base),
         Command::Bench {

@@ -273,7 +273,7 @@ fn submit_read_prove_resolve() {
     // The background pass over a small store is done long before this point.
     let health = health.json();
     assert_eq!(health["status"], "ok");
-    assert_eq!(health["cache_warm"], true, "{health}");
+    assert_eq!(health["cache"], "warm", "{health}");
     let oa = get(&server.url("/openapi.json"), "application/json").json();
     assert!(oa["paths"]["/v1/events"]["post"].is_object());
     assert!(oa["components"]["schemas"]["ReceiptBody"].is_object());

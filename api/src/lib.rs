@@ -27,7 +27,7 @@ use axum::serve::ListenerExt;
 use axum::Router;
 use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
 use suyuan_ledger::Ledger;
@@ -67,8 +67,31 @@ pub struct AppState {
     pub metrics: metrics::Metrics,
     pub config: Config,
     shutting_down: AtomicBool,
-    /// Set once the background pass of [`warm_cache`] has finished.
-    cache_warm: AtomicBool,
+    /// Where the background pass of [`warm_cache`] is (a [`CacheState`]).
+    cache: Arc<AtomicU8>,
+}
+
+/// The page cache's state, as `/healthz` reports it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(u8)]
+pub enum CacheState {
+    /// Not warmed (a server built without [`warm_cache`]).
+    Cold = 0,
+    Warming = 1,
+    Warm = 2,
+    /// The pass failed (and said why in the log); reads work, from the store.
+    Failed = 3,
+}
+
+impl CacheState {
+    pub fn name(self) -> &'static str {
+        match self {
+            CacheState::Cold => "cold",
+            CacheState::Warming => "warming",
+            CacheState::Warm => "warm",
+            CacheState::Failed => "failed",
+        }
+    }
 }
 
 pub type Shared = Arc<AppState>;
@@ -80,33 +103,49 @@ impl AppState {
     pub fn begin_shutdown(&self) {
         self.shutting_down.store(true, Ordering::SeqCst);
     }
-    pub fn cache_warm(&self) -> bool {
-        self.cache_warm.load(Ordering::SeqCst)
+    pub fn cache_state(&self) -> CacheState {
+        match self.cache.load(Ordering::SeqCst) {
+            1 => CacheState::Warming,
+            2 => CacheState::Warm,
+            3 => CacheState::Failed,
+            _ => CacheState::Cold,
+        }
     }
 }
 
 /// Fills the store's page cache on a background thread (see `suyuan_ledger::warm`);
-/// requests are served meanwhile, and `/healthz` says when it is done.
+/// requests are served meanwhile, and `/healthz` says when it is done. The thread holds
+/// only the ledger, so a shutdown does not wait for it.
 pub fn warm_cache(state: &Shared) {
-    let state = state.clone();
+    let (ledger, cache) = (state.ledger.clone(), state.cache.clone());
+    cache.store(CacheState::Warming as u8, Ordering::SeqCst);
     let spawned = std::thread::Builder::new()
         .name("suyuan-warm".into())
         .spawn(move || {
             let start = std::time::Instant::now();
-            match state.ledger.warm_cache() {
-                Ok(w) => tracing::info!(
-                    rows = w.rows,
-                    mib = w.page_bytes >> 20,
-                    complete = w.complete,
-                    seconds = start.elapsed().as_secs_f64(),
-                    "page cache warmed"
-                ),
-                Err(e) => tracing::warn!("warming the page cache failed: {e}"),
-            }
-            state.cache_warm.store(true, Ordering::SeqCst);
+            let done = match ledger.warm_cache() {
+                Ok(w) => {
+                    tracing::info!(
+                        rows = w.rows,
+                        mib = w.page_bytes >> 20,
+                        complete = w.complete,
+                        seconds = start.elapsed().as_secs_f64(),
+                        "page cache warmed"
+                    );
+                    CacheState::Warm
+                }
+                Err(e) => {
+                    tracing::warn!("warming the page cache failed: {e}");
+                    CacheState::Failed
+                }
+            };
+            cache.store(done as u8, Ordering::SeqCst);
         });
     if let Err(e) = spawned {
         tracing::warn!("cannot start the cache-warming thread: {e}");
+        state
+            .cache
+            .store(CacheState::Failed as u8, Ordering::SeqCst);
     }
 }
 
@@ -122,7 +161,7 @@ pub fn state(ledger: Arc<Ledger>, config: Config) -> (Shared, std::thread::JoinH
         metrics,
         config,
         shutting_down: AtomicBool::new(false),
-        cache_warm: AtomicBool::new(false),
+        cache: Arc::default(),
     });
     (state, handle)
 }

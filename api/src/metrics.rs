@@ -210,7 +210,7 @@ pub async fn healthz(State(state): State<Shared>) -> Response {
             status: status.into(),
             entries: size.unwrap_or(0),
             origin: state.ledger.origin().to_string(),
-            cache_warm: state.cache_warm(),
+            cache: state.cache_state().name().into(),
         }),
     )
         .into_response()

@@ -46,14 +46,15 @@ pub fn history_error(e: HistoryError) -> ApiError {
     }
 }
 
-fn hexes(proof: &[Digest]) -> Vec<String> {
-    proof.iter().map(Digest::to_hex).collect()
+fn hexes(proof: Vec<Digest>) -> Vec<HexHash> {
+    proof.into_iter().map(HexHash).collect()
 }
 
 /// The entry's canonical event, served as it is stored.
 fn raw_event(e: &suyuan_ledger::history::HistoryEntry) -> Result<Box<RawValue>, ApiError> {
-    RawValue::from_string(e.event_text().to_string())
-        .map_err(|_| ApiError::internal(format!("entry {}: event is not JSON", e.seq)))
+    e.event_text()
+        .and_then(|text| RawValue::from_string(text.to_string()).ok())
+        .ok_or_else(|| ApiError::internal(format!("entry {}: event is not JSON", e.seq)))
 }
 
 fn entry_text(seq: u64, bytes: Vec<u8>) -> Result<String, ApiError> {
@@ -78,7 +79,7 @@ pub fn history_body(reader: &Reader, item: &str) -> Result<HistoryBody, ApiError
             signature: b64(&e.signature),
             event,
             entry: entry_text(e.seq, e.bytes)?,
-            proof: proof.into_iter().map(HexHash).collect(),
+            proof: hexes(proof),
         });
     }
     Ok(HistoryBody {
@@ -247,7 +248,7 @@ pub async fn inclusion_proof(
             seq,
             size,
             leaf_hash: suyuan_ledger::hash::leaf_hash(&bytes).to_hex(),
-            proof: hexes(&proof),
+            proof: hexes(proof),
             checkpoint: (size == latest).then_some(note),
         })
     })
@@ -290,7 +291,7 @@ pub async fn consistency_proof(
         Ok(ConsistencyProofBody {
             first: q.first,
             second,
-            proof: hexes(&proof),
+            proof: hexes(proof),
         })
     })
     .map(Json)

@@ -194,7 +194,8 @@ pub struct InclusionProofBody {
     pub seq: u64,
     pub size: u64,
     pub leaf_hash: String,
-    pub proof: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub proof: Vec<HexHash>,
     /// The checkpoint of that size, when the log signed one.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub checkpoint: Option<String>,
@@ -204,7 +205,8 @@ pub struct InclusionProofBody {
 pub struct ConsistencyProofBody {
     pub first: u64,
     pub second: u64,
-    pub proof: Vec<String>,
+    #[schema(value_type = Vec<String>)]
+    pub proof: Vec<HexHash>,
 }
 
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
@@ -260,8 +262,9 @@ pub struct Health {
     pub status: String,
     pub entries: u64,
     pub origin: String,
-    /// Whether the page cache has been filled since start (reads are slower before).
-    pub cache_warm: bool,
+    /// The page cache: `warming` (being filled since start; reads are slower), `warm`,
+    /// `failed` (the log says why; reads work, from the store) or `cold` (not warmed).
+    pub cache: String,
 }
 
 /// An item's evidence bundle (`suyuan-bundle-v1`): its entries and its signers'

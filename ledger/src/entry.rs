@@ -176,8 +176,8 @@ impl<'a> EntryView<'a> {
 
     /// Parses an entry read back from this log's own store, which checked it when it was
     /// admitted: the shape is checked, but not the canonical form or the event id (audits
-    /// use [`EntryView::parse`]). Reads serve many entries per request; this is the part
-    /// of their cost that is safe to skip.
+    /// use [`EntryView::parse`]). For reads that need `prev` or the event as JSON;
+    /// [`StoredEntry::parse`] is the lighter form for those that do not.
     pub fn parse_stored(bytes: &'a [u8]) -> Result<EntryView<'a>, EntryError> {
         let value: Value =
             serde_json::from_slice(bytes).map_err(|e| EntryError::Shape(e.to_string()))?;
@@ -285,8 +285,5 @@ impl<'a> EntryView<'a> {
     }
     pub fn leaf_hash(&self) -> Digest {
         leaf_hash(self.bytes)
-    }
-    pub fn event_json(&self) -> Value {
-        self.event.clone()
     }
 }

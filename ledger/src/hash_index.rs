@@ -12,7 +12,7 @@
 //! entry it names: a collision costs an extra entry read, never a wrong answer.
 
 use crate::encoding::Digest;
-use crate::entry::{entry_hash, EntryView};
+use crate::entry::{entry_hash, StoredEntry};
 use crate::store::StoreError;
 use redb::ReadableTable;
 use std::collections::HashMap;
@@ -160,16 +160,16 @@ impl HashIndex {
 pub fn confirm(bytes: &[u8], hash: &Digest, kind: HashKind) -> bool {
     match kind {
         HashKind::EntryHash => entry_hash(bytes) == *hash,
-        HashKind::EventId => EntryView::parse_stored(bytes).is_ok_and(|v| v.event_id == *hash),
+        HashKind::EventId => StoredEntry::parse(bytes).is_ok_and(|v| v.event_id == *hash),
         HashKind::ClientId => {
             #[derive(serde::Deserialize)]
             struct Head {
                 actor: String,
                 client_id: String,
             }
-            EntryView::parse_stored(bytes)
+            StoredEntry::parse(bytes)
                 .ok()
-                .and_then(|v| serde_json::from_slice::<Head>(&v.event_bytes).ok())
+                .and_then(|v| serde_json::from_slice::<Head>(v.event_bytes()).ok())
                 .is_some_and(|h| client_digest(&h.actor, &h.client_id) == *hash)
         }
     }

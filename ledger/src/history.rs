@@ -51,14 +51,14 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    /// The canonical event text, exactly as signed.
-    pub fn event_text(&self) -> &str {
-        // Entries are checked to be UTF-8 JSON when admitted, and the range falls on
-        // JSON value boundaries, so this cannot fail for a stored entry.
-        std::str::from_utf8(&self.bytes[self.event_range.clone()]).unwrap_or("null")
+    /// The canonical event text, exactly as signed (`None` only if the stored entry is
+    /// damaged: entries are checked to be UTF-8 JSON when admitted).
+    pub fn event_text(&self) -> Option<&str> {
+        std::str::from_utf8(&self.bytes[self.event_range.clone()]).ok()
     }
 
-    /// The event as a JSON tree.
+    /// The event as a JSON tree, for views. The history was built from a parse of the
+    /// same bytes, so this is `null` only for an entry that changed on disk since.
     pub fn event(&self) -> Value {
         serde_json::from_slice(&self.bytes[self.event_range.clone()]).unwrap_or(Value::Null)
     }

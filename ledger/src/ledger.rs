@@ -77,7 +77,7 @@ pub struct Ledger {
     /// Event ids, entry hashes and client ids of every committed entry. Updated under the
     /// `state` lock after each commit, so a group always sees every earlier group.
     hashes: Arc<RwLock<HashIndex>>,
-    /// Complete upper tree tiles, shared by readers' proofs.
+    /// Complete tree tiles and right-edge hashes, shared by readers' proofs.
     tiles: Arc<TileCache>,
     /// Size of redb's page cache, which [`Ledger::warm_cache`] fills.
     cache_bytes: usize,
@@ -257,15 +257,16 @@ impl Ledger {
         })
     }
 
-    /// Reads the store's tables into the page cache, as much as fits in its read share
-    /// (see [`crate::warm`]). Meant for a background thread of a server at start.
+    /// Fills the tile cache with the hash tiles, then reads the other tables into the
+    /// page cache, as much as fits in its read share (see [`crate::warm`]). Meant for a
+    /// background thread of a server at start.
     pub fn warm_cache(&self) -> Result<crate::warm::Warmed, StoreError> {
         // redb gives reads nine tenths of the cache; leave a margin for the pages
         // that new requests and commits bring in meanwhile.
-        let budget = self.cache_bytes as u64 / 10 * 8;
-        let warmed = crate::warm::warm(&self.db, budget)?;
+        // The hash tiles go to the ledger's own tile cache, which proofs read first.
         self.tiles.fill(&self.db.begin_read()?)?;
-        Ok(warmed)
+        let budget = self.cache_bytes as u64 / 10 * 8;
+        crate::warm::warm(&self.db, budget)
     }
 
     pub fn dir(&self) -> &Path {

@@ -13,7 +13,7 @@
 
 use crate::checkpoint::{Checkpoint, CheckpointError, LogKey};
 use crate::encoding::Digest;
-use crate::entry::{entry_hash, EntryError, EntryView};
+use crate::entry::{entry_hash, EntryError, EntryView, StoredEntry};
 use crate::hash::leaf_hash;
 use crate::keys::PublicKey;
 use crate::merkle::{verify_inclusion, ProofError};
@@ -64,7 +64,7 @@ pub struct ReceiptEntry {
 impl ReceiptEntry {
     /// From the bytes of an entry of this log's own store (parsed without re-checking).
     pub fn from_stored(bytes: Vec<u8>) -> Result<ReceiptEntry, EntryError> {
-        let view = EntryView::parse_stored(&bytes)?;
+        let view = StoredEntry::parse(&bytes)?;
         let (seq, recorded, event_id) = (view.seq, view.recorded, view.event_id);
         Ok(ReceiptEntry {
             seq,

@@ -1,17 +1,15 @@
 //! Warming the page cache of a serving store.
 //!
 //! A consumer scans a random item, so a server's reads land on random pages of the
-//! entries table, the posting lists and the hash tiles. redb reads a page it has not
-//! cached with a system call into a fresh buffer, which costs several times a cached
-//! read; a server therefore sizes its cache to hold what it serves and fills it once
-//! at start, in the background, by reading the tables front to back. Tables are warmed
-//! smallest first (tiles, postings, checkpoints), then the entries, newest first, until
-//! the budget is spent, so that a store larger than the cache keeps its indexes and
-//! its most recent entries cached.
+//! entries table and the posting lists. redb reads a page it has not cached with a
+//! system call into a fresh buffer, which costs several times a cached read; a server
+//! therefore sizes its cache to hold what it serves and fills it once at start, in the
+//! background. The indexes are read whole (checkpoints, then the posting lists), then
+//! the entries, newest first, until the budget is spent, so that a store larger than
+//! the cache keeps its indexes and its most recent entries cached. (The hash tiles have
+//! a cache of their own, `tiles::TileCache`.)
 
-use crate::store::{
-    StoreError, BY_ACTOR, BY_CHAIN, BY_DOCUMENT, BY_TYPE, CHECKPOINTS, ENTRIES, TREE_TILES,
-};
+use crate::store::{StoreError, BY_ACTOR, BY_CHAIN, BY_DOCUMENT, BY_TYPE, CHECKPOINTS, ENTRIES};
 use redb::{Database, ReadableTable, ReadableTableMetadata, TableDefinition};
 
 /// What one warming pass read.
@@ -33,7 +31,7 @@ pub fn warm(db: &Database, budget: u64) -> Result<Warmed, StoreError> {
         complete: true,
         ..Warmed::default()
     };
-    // Posting tables are keyed by (key, first seq); tiles and checkpoints by number.
+    // Posting tables are keyed by (key, first seq); checkpoints by tree size.
     macro_rules! whole_table {
         ($def:expr) => {{
             let table = txn.open_table($def)?;
@@ -50,7 +48,6 @@ pub fn warm(db: &Database, budget: u64) -> Result<Warmed, StoreError> {
             }
         }};
     }
-    whole_table!(TREE_TILES);
     whole_table!(CHECKPOINTS);
     whole_table!(BY_CHAIN);
     whole_table!(BY_DOCUMENT);

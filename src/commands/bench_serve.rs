@@ -118,7 +118,7 @@ fn history_reads(
     Ok(per_client_latencies.into_iter().flatten().collect())
 }
 
-/// Waits until the server has filled its page cache (`/healthz` says `cache_warm`), as
+/// Waits until the server has filled its page cache (`/healthz` says `"cache": "warm"`), as
 /// an operator would before putting it behind a load balancer.
 fn wait_for_warm_cache(base: &str) -> anyhow::Result<()> {
     let start = Instant::now();
@@ -129,7 +129,10 @@ fn wait_for_warm_cache(base: &str) -> anyhow::Result<()> {
                 .map_err(|e| anyhow::anyhow!("healthz: {e}"))?
                 .into_string()?,
         )?;
-        if health["cache_warm"] == true {
+        if health["cache"] == "failed" {
+            bail!("the server could not warm its page cache (see its log)");
+        }
+        if health["cache"] == "warm" {
             eprintln!(
                 "server page cache warm after {:.1} s",
                 start.elapsed().as_secs_f64()
@@ -187,8 +190,8 @@ pub fn run(
     reads: usize,
     keep: Option<&std::path::Path>,
 ) -> anyhow::Result<ExitCode> {
-    if entries < 1000 || clients == 0 {
-        bail!("bench serve needs --entries ≥ 1000 and --clients ≥ 1");
+    if entries < 1000 || clients == 0 || reads < clients {
+        bail!("bench serve needs --entries ≥ 1000, --clients ≥ 1 and --reads ≥ --clients");
     }
     let tmp = tempfile::tempdir().context("creating a temporary directory")?;
     let dir = keep.map_or_else(|| tmp.path().join("bench"), std::path::Path::to_path_buf);

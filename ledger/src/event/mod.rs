@@ -858,15 +858,15 @@ impl SignedEvent {
                 ));
             }
         }
+        let event_json = obj
+            .remove("event")
+            .ok_or_else(|| ValidationError::new("event", "missing"))?;
         let sig = obj
             .get("signature")
             .and_then(|s| s.as_str())
             .ok_or_else(|| ValidationError::new("signature", "missing (base64 of 64 bytes)"))?;
         let signature =
             parse_signature(sig).map_err(|e| ValidationError::new("signature", e.to_string()))?;
-        let event_json = obj
-            .remove("event")
-            .ok_or_else(|| ValidationError::new("event", "missing"))?;
         let event = Event::parse(&event_json)?;
         Ok(Self::assemble(&event_json, event, signature))
     }
