@@ -67,7 +67,7 @@ pub fn inclusion_proof<S: NodeSource>(
 /// log n nodes; proving an item's entries together computes each of these once.
 #[derive(Default)]
 pub struct PathMemo {
-    roots: std::collections::HashMap<(u64, u64), Digest>,
+    roots: rustc_hash::FxHashMap<(u64, u64), Digest>,
 }
 
 impl PathMemo {

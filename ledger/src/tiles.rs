@@ -12,7 +12,8 @@ use crate::encoding::Digest;
 use crate::merkle::NodeSource;
 use crate::store::{node_key, StoreError, TREE_TILES};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, Table};
-use std::collections::{BTreeMap, HashMap};
+use rustc_hash::FxHashMap;
+use std::collections::BTreeMap;
 use std::sync::{Arc, RwLock};
 
 /// Nodes per tile.
@@ -84,8 +85,9 @@ pub fn write_nodes(
 /// about 131,000 tiles, some 75 MB here.
 #[derive(Default)]
 pub struct TileCache {
-    tiles: RwLock<HashMap<u64, Box<[u8; TILE_BYTES]>>>,
-    ranges: RwLock<HashMap<(u64, u64), Digest>>,
+    // Keys are tile numbers and leaf ranges, not chosen by clients: a fast hash will do.
+    tiles: RwLock<FxHashMap<u64, Box<[u8; TILE_BYTES]>>>,
+    ranges: RwLock<FxHashMap<(u64, u64), Digest>>,
 }
 
 impl TileCache {
