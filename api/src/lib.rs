@@ -11,7 +11,7 @@
 //! ledger's. Wire types (what is served) live in [`wire`], apart from internal types.
 
 pub mod error;
-pub mod history_json;
+pub mod fast_json;
 pub mod metrics;
 pub mod openapi;
 pub mod page;

@@ -100,7 +100,7 @@ pub async fn history(State(state): State<Shared>, uri: Uri) -> Result<Response, 
     // About 3 KB an entry (its bytes escaped, its event, its proof): written into one
     // buffer of that size rather than one that doubles its way there.
     let mut buf = Vec::with_capacity(1024 + 4096 * body.entries.len());
-    crate::history_json::write(&body, &mut buf);
+    crate::fast_json::write_history(&body, &mut buf);
     Ok(([(header::CONTENT_TYPE, "application/json")], buf).into_response())
 }
 
