@@ -8,63 +8,128 @@
 //! for byte what `serde_json` makes of the wire types (tested below), so the derived
 //! types stay the contract and the OpenAPI schema.
 
-use crate::wire::{BatchItem, BatchResponse, HexHash, HistoryBody, HistoryEntryBody, ReceiptBody};
+use crate::wire::{BatchItem, BatchResponse, HistoryBody, HistoryEntryBody, ReceiptBody};
 
 /// Appends `body` as JSON to `out`.
 pub fn write_history(body: &HistoryBody, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"item\":");
+    raw(out, "{\"item\":");
     string(out, &body.item);
-    out.extend_from_slice(b",\"chains\":[");
-    for (i, chain) in body.chains.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        string(out, chain);
-    }
-    out.extend_from_slice(b"],\"entries\":[");
-    for (i, e) in body.entries.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        entry(out, e);
-    }
-    out.extend_from_slice(b"],\"checkpoint\":");
-    serde_json::to_writer(&mut *out, &body.checkpoint).expect("writing to memory");
-    out.push(b'}');
+    raw(out, ",\"chains\":");
+    array(out, &body.chains, |out, c| string(out, c));
+    raw(out, ",\"entries\":");
+    array(out, &body.entries, entry);
+    raw(out, ",\"checkpoint\":");
+    serde(out, &body.checkpoint);
+    raw(out, "}");
 }
 
 fn entry(out: &mut Vec<u8>, e: &HistoryEntryBody) {
-    out.extend_from_slice(b"{\"seq\":");
-    out.extend_from_slice(e.seq.to_string().as_bytes());
-    out.extend_from_slice(b",\"recorded\":");
+    raw(out, "{\"seq\":");
+    serde(out, &e.seq);
+    raw(out, ",\"recorded\":");
     string(out, &e.recorded);
-    out.extend_from_slice(b",\"entry_hash\":");
+    raw(out, ",\"entry_hash\":");
     string(out, &e.entry_hash);
-    out.extend_from_slice(b",\"event_id\":");
+    raw(out, ",\"event_id\":");
     string(out, &e.event_id);
-    out.extend_from_slice(b",\"via\":");
+    raw(out, ",\"via\":");
     string(out, &e.via);
-    out.extend_from_slice(b",\"corrected_by\":");
-    serde_json::to_writer(&mut *out, &e.corrected_by).expect("writing to memory");
-    out.extend_from_slice(b",\"event\":");
-    out.extend_from_slice(e.event.get().as_bytes());
-    out.extend_from_slice(b",\"signature\":");
+    raw(out, ",\"corrected_by\":");
+    serde(out, &e.corrected_by);
+    raw(out, ",\"event\":");
+    raw(out, e.event.get());
+    raw(out, ",\"signature\":");
     string(out, &e.signature);
-    out.extend_from_slice(b",\"entry\":");
+    raw(out, ",\"entry\":");
     json_text_string(out, &e.entry);
-    out.extend_from_slice(b",\"proof\":[");
-    for (i, h) in e.proof.iter().enumerate() {
+    raw(out, ",\"proof\":");
+    array(out, &e.proof, |out, h| {
+        out.push(b'"');
+        out.extend_from_slice(&h.0.hex_digits());
+        out.push(b'"');
+    });
+    raw(out, "}");
+}
+
+/// Appends `body` as JSON to `out`.
+pub fn write_batch(body: &BatchResponse, out: &mut Vec<u8>) {
+    raw(out, "{\"results\":");
+    array(out, &body.results, batch_item);
+    raw(out, ",\"accepted\":");
+    serde(out, &body.accepted);
+    raw(out, ",\"refused\":");
+    serde(out, &body.refused);
+    raw(out, ",\"checkpoint\":");
+    string(out, &body.checkpoint);
+    raw(out, "}");
+}
+
+fn batch_item(out: &mut Vec<u8>, item: &BatchItem) {
+    raw(out, "{");
+    if let Some(r) = &item.receipt {
+        raw(out, "\"receipt\":");
+        write_receipt(r, out);
+        raw(out, ",");
+    }
+    if let Some(e) = &item.error {
+        raw(out, "\"error\":");
+        serde(out, e);
+        raw(out, ",");
+    }
+    raw(out, "\"status\":");
+    serde(out, &item.status);
+    raw(out, "}");
+}
+
+/// Appends `r` as JSON to `out`.
+pub fn write_receipt(r: &ReceiptBody, out: &mut Vec<u8>) {
+    raw(out, "{\"origin\":");
+    string(out, &r.origin);
+    raw(out, ",\"seq\":");
+    serde(out, &r.seq);
+    raw(out, ",\"recorded\":");
+    string(out, &r.recorded);
+    raw(out, ",\"event_id\":");
+    string(out, &r.event_id);
+    raw(out, ",\"entry_hash\":");
+    string(out, &r.entry_hash);
+    raw(out, ",\"leaf_hash\":");
+    string(out, &r.leaf_hash);
+    raw(out, ",\"entry\":");
+    json_text_string(out, &r.entry);
+    // Hex digits need no escaping; anything else takes the general path.
+    raw(out, ",\"proof\":");
+    array(out, &r.proof, |out, h| json_text_string(out, h));
+    raw(out, ",\"checkpoint\":");
+    string(out, &r.checkpoint);
+    raw(out, "}");
+}
+
+/// JSON text written as it is.
+fn raw(out: &mut Vec<u8>, text: &str) {
+    out.extend_from_slice(text.as_bytes());
+}
+
+/// A `[…]` of items, each written by `write`.
+fn array<T>(out: &mut Vec<u8>, items: &[T], write: impl Fn(&mut Vec<u8>, &T)) {
+    out.push(b'[');
+    for (i, item) in items.iter().enumerate() {
         if i > 0 {
             out.push(b',');
         }
-        hex(out, h);
+        write(out, item);
     }
-    out.extend_from_slice(b"]}");
+    out.push(b']');
+}
+
+/// Anything small, through serde_json itself.
+fn serde<T: serde::Serialize + ?Sized>(out: &mut Vec<u8>, value: &T) {
+    serde_json::to_writer(&mut *out, value).expect("writing to memory");
 }
 
 /// Any string, escaped as serde_json escapes it.
 fn string(out: &mut Vec<u8>, s: &str) {
-    serde_json::to_writer(&mut *out, s).expect("writing to memory");
+    serde(out, s);
 }
 
 /// A string of JSON text: without control characters only `"` and `\` need escaping.
@@ -86,82 +151,10 @@ fn json_text_string(out: &mut Vec<u8>, s: &str) {
     out.push(b'"');
 }
 
-/// Appends `body` as JSON to `out`.
-pub fn write_batch(body: &BatchResponse, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"results\":[");
-    for (i, item) in body.results.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        batch_item(out, item);
-    }
-    out.extend_from_slice(b"],\"accepted\":");
-    out.extend_from_slice(body.accepted.to_string().as_bytes());
-    out.extend_from_slice(b",\"refused\":");
-    out.extend_from_slice(body.refused.to_string().as_bytes());
-    out.extend_from_slice(b",\"checkpoint\":");
-    string(out, &body.checkpoint);
-    out.push(b'}');
-}
-
-fn batch_item(out: &mut Vec<u8>, item: &BatchItem) {
-    out.push(b'{');
-    if let Some(r) = &item.receipt {
-        out.extend_from_slice(b"\"receipt\":");
-        write_receipt(r, out);
-        out.push(b',');
-    }
-    if let Some(e) = &item.error {
-        out.extend_from_slice(b"\"error\":");
-        serde_json::to_writer(&mut *out, e).expect("writing to memory");
-        out.push(b',');
-    }
-    out.extend_from_slice(b"\"status\":");
-    out.extend_from_slice(item.status.to_string().as_bytes());
-    out.push(b'}');
-}
-
-/// Appends `r` as JSON to `out`.
-pub fn write_receipt(r: &ReceiptBody, out: &mut Vec<u8>) {
-    out.extend_from_slice(b"{\"origin\":");
-    string(out, &r.origin);
-    out.extend_from_slice(b",\"seq\":");
-    out.extend_from_slice(r.seq.to_string().as_bytes());
-    out.extend_from_slice(b",\"recorded\":");
-    string(out, &r.recorded);
-    out.extend_from_slice(b",\"event_id\":");
-    string(out, &r.event_id);
-    out.extend_from_slice(b",\"entry_hash\":");
-    string(out, &r.entry_hash);
-    out.extend_from_slice(b",\"leaf_hash\":");
-    string(out, &r.leaf_hash);
-    out.extend_from_slice(b",\"entry\":");
-    json_text_string(out, &r.entry);
-    out.extend_from_slice(b",\"proof\":[");
-    for (i, h) in r.proof.iter().enumerate() {
-        if i > 0 {
-            out.push(b',');
-        }
-        // Hex digits need no escaping; anything else takes the general path.
-        json_text_string(out, h);
-    }
-    out.extend_from_slice(b"],\"checkpoint\":");
-    string(out, &r.checkpoint);
-    out.push(b'}');
-}
-
-fn hex(out: &mut Vec<u8>, h: &HexHash) {
-    let mut buf = [0u8; 66];
-    buf[0] = b'"';
-    buf[65] = b'"';
-    hex::encode_to_slice(h.0 .0, &mut buf[1..65]).expect("64 digits for 32 bytes");
-    out.extend_from_slice(&buf);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::wire::CheckpointRef;
+    use crate::wire::{CheckpointRef, HexHash};
     use serde_json::value::RawValue;
     use suyuan_ledger::encoding::Digest;
 

@@ -136,9 +136,7 @@ pub struct HexHash(pub Digest);
 
 impl Serialize for HexHash {
     fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
-        let mut buf = [0u8; 64];
-        hex::encode_to_slice(self.0 .0, &mut buf).expect("64 digits for 32 bytes");
-        s.serialize_str(std::str::from_utf8(&buf).expect("hex is ASCII"))
+        s.serialize_str(std::str::from_utf8(&self.0.hex_digits()).expect("hex is ASCII"))
     }
 }
 

@@ -19,11 +19,15 @@ impl Digest {
         Some(Digest(out))
     }
     pub fn to_hex(&self) -> String {
-        // Table-driven into a buffer: `hex::encode` goes through a char iterator, which
-        // showed up in profiles of history reads (hundreds of hashes per response).
+        String::from_utf8(self.hex_digits().to_vec()).expect("hex is ASCII")
+    }
+    /// The 64 lowercase hex digits, on the stack: table-driven, because `hex::encode`
+    /// goes through a char iterator, which showed up in profiles of history reads
+    /// (hundreds of hashes per response).
+    pub fn hex_digits(&self) -> [u8; 64] {
         let mut buf = [0u8; 64];
         hex::encode_to_slice(self.0, &mut buf).expect("64 bytes for 32");
-        std::str::from_utf8(&buf).expect("hex is ASCII").to_owned()
+        buf
     }
     pub fn as_bytes(&self) -> &[u8; 32] {
         &self.0
