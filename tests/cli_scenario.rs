@@ -297,53 +297,26 @@ fn indexes_rebuild_from_the_entries() {
 #[test]
 fn grouped_submit_answers_every_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let key = |name: &str| {
-        let path = tmp.path().join(name);
-        let o = run(&["keygen", "--out", path.to_str().unwrap()]);
-        (path, stdout(&o).trim().to_string())
-    };
-    let (registrar, _) = key("registrar.key");
-    let (farm, farm_pub) = key("farm.key");
-    let store = tmp.path().join("store");
-    let store_s = store.to_str().unwrap();
-    let o = run(&[
-        "init",
-        "--data",
-        store_s,
-        "--registrar-key",
-        registrar.to_str().unwrap(),
-        "--registrar-id",
-        "CN-REG",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
+    let farm = FarmStore::create(tmp.path());
+    let store_s = farm.store.to_str().unwrap();
     let write = |name: &str, v: Value| {
         let path = tmp.path().join(name);
         std::fs::write(&path, v.to_string()).unwrap();
         path.to_str().unwrap().to_string()
     };
-    let reg = write(
-        "reg.json",
-        serde_json::json!({"type": "registration", "client_id": "reg-farm", "actor": "CN-REG", "time": "2026-01-01T00:00:00Z",
-        "body": {"action": "register", "subject": "TW-FARM", "name": "Mingfeng tea", "jurisdiction": "TW", "roles": ["producer"], "keys": [farm_pub]}}),
-    );
-    let o = run(&[
-        "submit",
-        "--data",
-        store_s,
-        "--key",
-        registrar.to_str().unwrap(),
-        &reg,
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
 
     // Twelve lots; the eighth reuses the first one's client id with other content.
     let files: Vec<String> = (0..12)
         .map(|i| {
-            let cid = if i == 7 { "lot-0".to_string() } else { format!("lot-{i}") };
-            write(&format!("lot{i:02}.json"), serde_json::json!({"type": "production", "client_id": cid, "actor": "TW-FARM", "time": "2026-05-04T15:00:00+08:00",
-                "what": {"items": [format!("01/04719865001270/10/G{i}")], "quantity": {"value": "300", "uom": "H87"}},
-                "where": {"country": "TW", "place": "Alishan"},
-                "body": {"product": "Alishan oolong 150 g", "produced": "2026-05-04", "origin": "Alishan, Chiayi", "facility": "Mingfeng"}}))
+            let cid = if i == 7 {
+                "lot-0".to_string()
+            } else {
+                format!("lot-{i}")
+            };
+            write(
+                &format!("lot{i:02}.json"),
+                FarmStore::production(&cid, &format!("G{i}")),
+            )
         })
         .collect();
     let mut args = vec![
@@ -351,7 +324,7 @@ fn grouped_submit_answers_every_file() {
         "--data",
         store_s,
         "--key",
-        farm.to_str().unwrap(),
+        farm.farm_key.to_str().unwrap(),
         "--group",
         "5",
     ];

@@ -5,7 +5,6 @@
 
 mod common;
 use common::*;
-use serde_json::json;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
@@ -19,38 +18,12 @@ const KILLS: usize = 12;
 #[test]
 fn acknowledged_entries_survive_sigkill() {
     let tmp = tempfile::tempdir().unwrap();
-    let store = tmp.path().join("store");
+    let FarmStore {
+        store,
+        farm_key,
+        log_key,
+    } = FarmStore::create(tmp.path());
     let store_s = store.to_str().unwrap();
-    let registrar_key = tmp.path().join("registrar.key");
-    let farm_key = tmp.path().join("farm.key");
-    let o = run(&["keygen", "--out", registrar_key.to_str().unwrap()]);
-    assert!(o.status.success());
-    let o = run(&["keygen", "--out", farm_key.to_str().unwrap()]);
-    let farm_pub = stdout(&o).trim().to_string();
-    let o = run(&[
-        "init",
-        "--data",
-        store_s,
-        "--registrar-key",
-        registrar_key.to_str().unwrap(),
-        "--registrar-id",
-        "CN-REG",
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
-    let log_key = stdout(&o).trim().to_string();
-
-    let reg = tmp.path().join("reg.json");
-    std::fs::write(&reg, json!({"type": "registration", "client_id": "reg-farm", "actor": "CN-REG", "time": "2026-01-01T00:00:00Z",
-        "body": {"action": "register", "subject": "TW-FARM", "name": "Mingfeng tea", "jurisdiction": "TW", "roles": ["producer"], "keys": [farm_pub]}}).to_string()).unwrap();
-    let o = run(&[
-        "submit",
-        "--data",
-        store_s,
-        "--key",
-        registrar_key.to_str().unwrap(),
-        reg.to_str().unwrap(),
-    ]);
-    assert!(o.status.success(), "{}", stderr(&o));
 
     // Fixture-shaped production events, one lot each.
     let dir = tmp.path().join("events");
@@ -58,10 +31,8 @@ fn acknowledged_entries_survive_sigkill() {
     let files: Vec<String> = (0..EVENTS)
         .map(|i| {
             let f = dir.join(format!("{i:05}.json"));
-            std::fs::write(&f, json!({"type": "production", "client_id": format!("lot-{i}"), "actor": "TW-FARM", "time": "2026-05-04T15:00:00+08:00",
-                "what": {"items": [format!("01/04719865001270/10/K{i}")], "quantity": {"value": "300", "uom": "H87"}},
-                "where": {"country": "TW", "place": "Alishan"},
-                "body": {"product": "Alishan oolong 150 g", "produced": "2026-05-04", "origin": "Alishan, Chiayi", "facility": "Mingfeng"}}).to_string()).unwrap();
+            let event = FarmStore::production(&format!("lot-{i}"), &format!("K{i}"));
+            std::fs::write(&f, event.to_string()).unwrap();
             f.to_str().unwrap().to_string()
         })
         .collect();
