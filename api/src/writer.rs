@@ -2,9 +2,10 @@
 //! writer takes everything waiting at that moment, appends it with one
 //! `Ledger::append_batch` (one durable redb transaction), and only then hands each caller
 //! its results. Under load many concurrent submissions share one fsync; when idle a lone
-//! submission is committed at once. With several writers, one group's signatures are
-//! verified (on all cores) while another group holds the ledger's write lock, so
-//! verification and the serial write overlap.
+//! submission is committed at once. With several writers, groups move through the
+//! ledger's pipeline together: while one group is written and committed, the next is
+//! sequenced and the ones after it have their signatures verified (see the ledger's
+//! `append` module).
 
 use crate::metrics::Metrics;
 use std::sync::mpsc;
@@ -18,8 +19,8 @@ use tokio::sync::oneshot;
 
 /// Most submissions committed in one transaction.
 pub const MAX_GROUP: usize = 4096;
-/// Writer threads: one writing, the others verifying their next groups.
-const WRITERS: usize = 3;
+/// Writer threads: one writing, one sequencing, the others verifying or making receipts.
+const WRITERS: usize = 5;
 
 /// What one queued request gets back once its group has committed.
 pub struct Committed {

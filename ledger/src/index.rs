@@ -115,7 +115,7 @@ impl IndexBatch {
 
     /// Writes the batch: its hash row and one posting row per key. Returns the hash row
     /// (first seq, records) for the in-memory hash index.
-    pub fn write(self, t: IndexTables<'_, '_>) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
+    pub fn write(&self, t: IndexTables<'_, '_>) -> Result<Option<(u64, &[u8])>, StoreError> {
         let Some(first) = self.first else {
             return Ok(None);
         };
@@ -124,7 +124,7 @@ impl IndexBatch {
         write_postings(t.by_document, &self.documents, SEQ_RECORD)?;
         write_postings(t.by_actor, &self.actors, SEQ_RECORD)?;
         write_postings(t.by_type, &self.types, SEQ_RECORD)?;
-        Ok(Some((first, self.hash_records)))
+        Ok(Some((first, &self.hash_records)))
     }
 }
 

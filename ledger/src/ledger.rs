@@ -6,29 +6,26 @@
 //! the store holds a prefix of the acknowledged log and nothing else; a receipt is
 //! returned only after that transaction has committed with fsync.
 
-use crate::admission::{admit, AdmitError, EntryFacts, LogView, Refusal};
+use crate::admission::Refusal;
 use crate::checkpoint::{Checkpoint, LogKey};
 use crate::encoding::Digest;
-use crate::entry::{self, EntryView, MAX_ENTRY_BYTES};
-use crate::event::body::RegistrationAction;
+use crate::entry::EntryView;
 use crate::event::{Body, SignedEvent};
-use crate::hash::leaf_hash;
-use crate::hash_index::{client_digest, HashIndex, HashKind};
-use crate::index::{stored_chain_head, IndexBatch, IndexTables};
-use crate::keys::{batch_verifies, PublicKey, SecretKey, SignatureCheck, EVENT_CONTEXT};
-use crate::merkle::{self, Frontier, SparseNodes};
+use crate::hash_index::{client_digest, HashIndex};
+use crate::index::{IndexBatch, IndexTables};
+use crate::keys::{PublicKey, SecretKey};
+use crate::merkle::{self, Frontier};
 use crate::private::PrivatePart;
-use crate::receipt::{Receipt, ReceiptEntry};
+use crate::receipt::Receipt;
 use crate::registry::{ActorRecord, Registry};
-use crate::roles::EventType;
 use crate::store::*;
-use crate::tiles::{self, TileCache, TxNodes};
+use crate::tiles::{TileCache, TxNodes};
 use crate::time_format;
-use rayon::prelude::*;
 use redb::{Database, ReadableTable, ReadableTableMetadata, Table};
-use std::collections::BTreeMap;
+use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, RwLock};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::{Arc, Condvar, Mutex, RwLock};
 use time::OffsetDateTime;
 
 /// One event to append, with its private part if it has one.
@@ -44,16 +41,6 @@ pub struct BatchOutcome {
     pub checkpoint: Checkpoint,
 }
 
-/// What a committed group hands to receipt making.
-struct Committed {
-    results: Vec<Result<ReceiptEntry, Refusal>>,
-    checkpoint: Checkpoint,
-    /// The frontier's roots before the group, then the nodes it created: enough to prove
-    /// every entry the group appended (put in a map after the writer lock is released).
-    nodes: Vec<(u8, u64, Digest)>,
-    appended_from: u64,
-}
-
 /// Who the genesis entry registers.
 pub struct RegistrarSpec<'a> {
     pub id: &'a str,
@@ -62,10 +49,15 @@ pub struct RegistrarSpec<'a> {
     pub key: &'a SecretKey,
 }
 
+/// The log as sequenced so far: what the next group is admitted against.
 struct State {
     frontier: Frontier,
     registry: Registry,
     last_recorded: OffsetDateTime,
+    /// Groups sequenced and not yet known to be committed, oldest first.
+    pending: VecDeque<Arc<append::Pending>>,
+    /// Ticket of the next group to be sequenced: groups are written in ticket order.
+    next_ticket: u64,
 }
 
 pub struct Ledger {
@@ -74,14 +66,25 @@ pub struct Ledger {
     origin: String,
     log_key: SecretKey,
     state: Mutex<State>,
-    /// Event ids, entry hashes and client ids of every committed entry. Updated under the
-    /// `state` lock after each commit, so a group always sees every earlier group.
+    /// Whose turn it is to write (see [`append`]), and its signal.
+    turn: Mutex<append::Turn>,
+    turn_changed: Condvar,
+    /// Groups with tickets below this are written (or failed): their entries are in every
+    /// snapshot opened after this is read, and in `hashes`.
+    written_below: AtomicU64,
+    /// Entries and registry as of the last commit, for readers.
+    committed_size: AtomicU64,
+    committed_registry: RwLock<Arc<Registry>>,
+    /// Event ids, entry hashes and client ids of every committed entry, updated after each
+    /// commit (groups not yet in it are in `State::pending`).
     hashes: Arc<RwLock<HashIndex>>,
     /// Complete tree tiles and right-edge hashes, shared by readers' proofs.
     tiles: Arc<TileCache>,
     /// Size of redb's page cache, which [`Ledger::warm_cache`] fills.
     cache_bytes: usize,
 }
+
+mod append;
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
 
@@ -246,10 +249,17 @@ impl Ledger {
             dir: dir.to_path_buf(),
             origin,
             log_key,
+            turn: Mutex::default(),
+            turn_changed: Condvar::new(),
+            written_below: AtomicU64::new(0),
+            committed_size: AtomicU64::new(size),
+            committed_registry: RwLock::new(Arc::new(registry.clone())),
             state: Mutex::new(State {
                 frontier,
                 registry,
                 last_recorded,
+                pending: VecDeque::new(),
+                next_ticket: 0,
             }),
             hashes: Arc::new(RwLock::new(hashes)),
             tiles: Arc::default(),
@@ -286,305 +296,21 @@ impl Ledger {
         &self.db
     }
 
-    /// Verifies signatures of many submissions on all cores, in batches of 256 (larger
-    /// batches cost less per signature). A batch that fails is split in halves until its
-    /// bad signatures are found, so a forged signature costs a few more batches rather
-    /// than 256 single verifications.
-    fn verify_signatures(subs: &[Submission]) -> Vec<bool> {
-        const CHUNK: usize = 256;
-        subs.par_chunks(CHUNK)
-            .flat_map_iter(|chunk| {
-                let mut ok = vec![false; chunk.len()];
-                Self::verify_bisecting(chunk, &mut ok);
-                ok.into_iter()
-            })
-            .collect()
-    }
-
-    fn verify_bisecting(subs: &[Submission], ok: &mut [bool]) {
-        if subs.len() <= 4 {
-            for (s, o) in subs.iter().zip(ok) {
-                *o = s.signed.verify_signature().is_ok();
-            }
-            return;
-        }
-        let checks: Vec<SignatureCheck<'_>> = subs
-            .iter()
-            .map(|s| SignatureCheck {
-                key: &s.signed.event.key,
-                message: &s.signed.canonical_event,
-                signature: &s.signed.signature,
-            })
-            .collect();
-        if batch_verifies(EVENT_CONTEXT, &checks) {
-            ok.fill(true);
-            return;
-        }
-        let mid = subs.len() / 2;
-        let (left, right) = ok.split_at_mut(mid);
-        Self::verify_bisecting(&subs[..mid], left);
-        Self::verify_bisecting(&subs[mid..], right);
-    }
-
-    /// Admits, sequences and durably commits a group of submissions in one transaction.
-    /// Refused submissions are reported and leave no trace; the others get receipts that
-    /// are returned only after the commit is on disk.
-    pub fn append_batch(&self, subs: Vec<Submission>) -> Result<BatchOutcome, StoreError> {
-        let sig_ok = Self::verify_signatures(&subs);
-        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let snapshot = (
-            state.frontier.clone(),
-            state.registry.clone(),
-            state.last_recorded,
-        );
-        let result = self.append_locked(&mut state, &subs, &sig_ok);
-        if result.is_err() {
-            (state.frontier, state.registry, state.last_recorded) = snapshot;
-        }
-        drop(state);
-        let committed = result?;
-        // Durable now: prove each entry against the group's checkpoint, outside the lock.
-        let (size, origin) = (committed.checkpoint.size, self.origin.as_str());
-        let nodes: SparseNodes = committed.nodes.into_iter().collect();
-        let earlier = committed
-            .results
-            .iter()
-            .any(|r| matches!(r, Ok(a) if a.seq < committed.appended_from));
-        let reader = if earlier { Some(self.read()?) } else { None };
-        let results = committed
-            .results
-            .into_par_iter()
-            .map(|r| -> Result<Result<Receipt, Refusal>, StoreError> {
-                let Ok(a) = r else {
-                    return Ok(Err(r.err().expect("refusal")));
-                };
-                let proof = match &reader {
-                    Some(reader) if a.seq < committed.appended_from => {
-                        reader.inclusion_proof(a.seq, size)?
-                    }
-                    _ => merkle::inclusion_proof(&nodes, a.seq, size).map_err(|m| {
-                        StoreError::Corrupt(format!(
-                            "group proof: node level {} index {} missing",
-                            m.level, m.index
-                        ))
-                    })?,
-                };
-                Ok(Ok(a.receipt(origin, &proof, &committed.checkpoint)))
-            })
-            .collect::<Result<Vec<_>, StoreError>>()?;
-        Ok(BatchOutcome {
-            results,
-            checkpoint: committed.checkpoint,
-        })
-    }
-
-    fn append_locked(
-        &self,
-        state: &mut State,
-        subs: &[Submission],
-        sig_ok: &[bool],
-    ) -> Result<Committed, StoreError> {
-        let recorded_at = time_format::now_ms().max(state.last_recorded);
-        let recorded = time_format::rfc3339(recorded_at);
-        let txn = self.db.begin_write()?;
-        let mut results = Vec::with_capacity(subs.len());
-        let appended_before = state.frontier.size();
-        let mut nodes: Vec<_> = state.frontier.roots().collect();
-        let checkpoint;
-        let hash_row;
-        {
-            let hashes = self.hashes.read().unwrap_or_else(|p| p.into_inner());
-            let mut t = WriteTables::open(&txn)?;
-            let mut group = Group::default();
-            for (sub, &sig_ok) in subs.iter().zip(sig_ok) {
-                results.push(self.append_one(
-                    state,
-                    &mut t,
-                    &mut group,
-                    &hashes,
-                    sub,
-                    sig_ok,
-                    recorded_at,
-                    &recorded,
-                )?);
-            }
-            tiles::write_nodes(&mut t.tiles, &group.nodes)?;
-            nodes.append(&mut group.nodes);
-            hash_row = group.index.write(t.index_tables())?;
-            let size = state.frontier.size();
-            checkpoint = Checkpoint::sign(&self.origin, size, state.frontier.root(), &self.log_key);
-            if size != appended_before {
-                t.checkpoints.insert(size, checkpoint.note.as_str())?;
-            }
-        }
-        if state.frontier.size() != appended_before {
-            txn.commit()?;
-            state.last_recorded = recorded_at;
-            if let Some((first, records)) = hash_row {
-                self.hashes
-                    .write()
-                    .unwrap_or_else(|p| p.into_inner())
-                    .push_row(first, &records)?;
-            }
-        } else {
-            txn.abort()?;
-        }
-        Ok(Committed {
-            results,
-            checkpoint,
-            nodes,
-            appended_from: appended_before,
-        })
-    }
-
-    #[allow(clippy::too_many_arguments)]
-    fn append_one(
-        &self,
-        state: &mut State,
-        t: &mut WriteTables<'_>,
-        group: &mut Group,
-        hashes: &HashIndex,
-        sub: &Submission,
-        sig_ok: bool,
-        recorded_at: OffsetDateTime,
-        recorded: &str,
-    ) -> Result<Result<ReceiptEntry, Refusal>, StoreError> {
-        let signed = &sub.signed;
-        let event = &signed.event;
-        // A signed event is identified by its signer's client id, so one lookup finds both
-        // an idempotent resubmission (same event: a receipt for its entry) and a reuse.
-        let client = client_digest(&event.actor.0, &event.client_id);
-        let existing = match group.index.client_seq(&client) {
-            Some(seq) => Some(self.stored(entry_bytes(&t.entries, seq)?)?),
-            None => match hashes.find(&t.entries, &client, HashKind::ClientId, u64::MAX)? {
-                Some((_, bytes)) => Some(self.stored(bytes)?),
-                None => None,
-            },
-        };
-        if let Some(existing) = existing {
-            if existing.event_id == signed.id {
-                return Ok(Ok(existing));
-            }
-            return Ok(Err(Refusal::ClientIdReused {
-                actor: event.actor.0.clone(),
-                client_id: event.client_id.clone(),
-                existing: format!("event {}", existing.event_id),
-            }));
-        }
-        let seq = state.frontier.size();
-        // Key status before signature, so an unregistered signer hears that first.
-        let genesis =
-            matches!(&event.body, Body::Registration(r) if r.action == RegistrationAction::Genesis);
-        if !genesis {
-            if let Err(e) = state.registry.check_key(&event.actor.0, &event.key, seq) {
-                return Ok(Err(Refusal::Key(e)));
-            }
-        }
-        if !sig_ok {
-            return Ok(Err(Refusal::BadSignature {
-                key: event.key.to_string(),
-            }));
-        }
-        let view = GroupView {
-            t,
-            index: &group.index,
-            hashes,
-        };
-        let chains = match admit(event, seq, recorded_at, &state.registry, &view) {
-            Ok(chains) => chains,
-            Err(AdmitError::Refused(r)) => return Ok(Err(r)),
-            Err(AdmitError::View(e)) => return Err(e),
-        };
-        match (&event.private_digest, &sub.private) {
-            (Some(d), Some(p)) if p.digest() != *d => {
-                return Ok(Err(Refusal::Private(
-                    "does not match the event's private_digest".into(),
-                )))
-            }
-            (Some(_), None) => {
-                return Ok(Err(Refusal::Private(
-                    "the event has a private_digest but no private part was given".into(),
-                )))
-            }
-            (None, Some(_)) => {
-                return Ok(Err(Refusal::Private(
-                    "a private part was given but the event has no private_digest".into(),
-                )))
-            }
-            _ => {}
-        }
-        let mut prev = BTreeMap::new();
-        for key in &chains {
-            prev.insert(key.clone(), view.chain_head(key)?);
-        }
-        let bytes = entry::encode(
-            seq,
-            recorded,
-            &signed.id,
-            &prev,
-            &signed.canonical_event,
-            &signed.signature,
-        );
-        if bytes.len() > MAX_ENTRY_BYTES {
-            return Ok(Err(Refusal::TooLarge(bytes.len())));
-        }
-        // Everything is checked; from here on only storage can fail, and that aborts the
-        // whole transaction.
-        let entry_hash = entry::entry_hash(&bytes);
-        let leaf = leaf_hash(&bytes);
-        t.entries.insert(seq, bytes.as_slice())?;
-        let nodes = &mut group.nodes;
-        state
-            .frontier
-            .push(leaf, |level, index, hash| nodes.push((level, index, hash)));
-        group
-            .index
-            .add(seq, event, &signed.id, &entry_hash, &client, &chains);
-        if let Some(p) = &sub.private {
-            t.private.insert(seq, p.canonical.as_slice())?;
-        }
-        if let Body::Registration(r) = &event.body {
-            let subject = state
-                .registry
-                .apply(r, seq)
-                .map_err(|e| StoreError::Corrupt(format!("registry: {e}")))?;
-            let record = state.registry.actor(&subject).expect("just applied");
-            let json = serde_json::to_vec(record).expect("record serializes");
-            t.actors.insert(subject.as_str(), json.as_slice())?;
-        }
-        Ok(Ok(ReceiptEntry {
-            seq,
-            bytes,
-            recorded: recorded.to_string(),
-            event_id: signed.id,
-            entry_hash,
-            leaf,
-        }))
-    }
-
-    /// An already stored entry (idempotent resubmission, or the one a reused client id
-    /// names).
-    fn stored(&self, bytes: Vec<u8>) -> Result<ReceiptEntry, StoreError> {
-        ReceiptEntry::from_stored(bytes)
-            .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))
-    }
-
     // ---- reads ----
 
+    /// Entries committed.
     pub fn size(&self) -> u64 {
-        self.state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .frontier
-            .size()
+        self.committed_size.load(Ordering::Acquire)
     }
 
+    /// The actor registry as of the last commit.
     pub fn registry(&self) -> Registry {
-        self.state
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .registry
-            .clone()
+        Registry::clone(
+            &self
+                .committed_registry
+                .read()
+                .unwrap_or_else(|p| p.into_inner()),
+        )
     }
 
     pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
@@ -634,9 +360,16 @@ impl Ledger {
         )
     }
 
-    /// Drops and rebuilds every derived index (and the registry) from the entries.
+    /// Drops and rebuilds every derived index (and the registry) from the entries. An
+    /// offline repair: it refuses to run while groups are being appended.
     pub fn rebuild_indexes(&self) -> Result<u64, crate::LedgerError> {
+        let turn = self.turn.lock().unwrap_or_else(|p| p.into_inner());
         let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if !turn.is_idle(state.next_ticket) {
+            return Err(crate::LedgerError::Usage(
+                "indexes cannot be rebuilt while events are being appended".into(),
+            ));
+        }
         let txn = self.db.begin_write()?;
         txn.delete_table(HASH_ROWS)?;
         txn.delete_table(ACTORS)?;
@@ -679,7 +412,7 @@ impl Ledger {
                     }
                 }
                 if let Some((first, records)) = index.write(t.index_tables())? {
-                    hashes.push_row(first, &records)?;
+                    hashes.push_row(first, records)?;
                 }
             }
             for record in registry.actors() {
@@ -690,18 +423,14 @@ impl Ledger {
             }
         }
         txn.commit().map_err(StoreError::from)?;
+        *self
+            .committed_registry
+            .write()
+            .unwrap_or_else(|p| p.into_inner()) = Arc::new(registry.clone());
         state.registry = registry;
         *self.hashes.write().unwrap_or_else(|p| p.into_inner()) = hashes;
         Ok(count)
     }
-}
-
-/// What one group commit has gathered so far besides its entries: the tree nodes it
-/// created and its index rows, written at the end of the group.
-#[derive(Default)]
-struct Group {
-    nodes: Vec<(u8, u64, Digest)>,
-    index: IndexBatch,
 }
 
 /// Every table the append path writes, opened once per transaction.
@@ -742,87 +471,5 @@ impl<'t> WriteTables<'t> {
             by_actor: &mut self.by_actor,
             by_type: &mut self.by_type,
         }
-    }
-}
-
-/// The bytes of entry `seq`, which must exist.
-fn entry_bytes(
-    entries: &impl ReadableTable<u64, &'static [u8]>,
-    seq: u64,
-) -> Result<Vec<u8>, StoreError> {
-    Ok(entries
-        .get(seq)?
-        .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
-        .value()
-        .to_vec())
-}
-
-/// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
-pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreError> {
-    #[derive(serde::Deserialize)]
-    struct Head {
-        #[serde(rename = "type")]
-        kind: EventType,
-        actor: String,
-    }
-    let view = EntryView::parse_stored(bytes)
-        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-    let head: Head = serde_json::from_slice(&view.event_bytes)
-        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-    Ok(EntryFacts {
-        seq,
-        kind: head.kind,
-        actor: head.actor,
-        chain_keys: view.prev.keys().cloned().collect(),
-    })
-}
-
-/// The log as admission sees it in the middle of a group: the store as of this
-/// transaction, plus the index rows of the group not yet written.
-struct GroupView<'a, 't> {
-    t: &'a WriteTables<'t>,
-    index: &'a IndexBatch,
-    hashes: &'a HashIndex,
-}
-
-impl GroupView<'_, '_> {
-    /// The entry with this entry hash: its seq and bytes.
-    fn entry_with_hash(&self, hash: &Digest) -> Result<Option<(u64, Vec<u8>)>, StoreError> {
-        if let Some(seq) = self.index.seq_by_entry_hash(hash) {
-            return Ok(Some((seq, entry_bytes(&self.t.entries, seq)?)));
-        }
-        self.hashes
-            .find(&self.t.entries, hash, HashKind::EntryHash, u64::MAX)
-    }
-
-    /// The entry hash of the latest entry of a chain.
-    fn chain_head(&self, key: &str) -> Result<Option<Digest>, StoreError> {
-        match self.index.chain_head(key) {
-            Some(head) => Ok(Some(head)),
-            None => stored_chain_head(&self.t.by_chain, key),
-        }
-    }
-}
-
-impl LogView for GroupView<'_, '_> {
-    type Error = StoreError;
-    fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, StoreError> {
-        match self.entry_with_hash(hash)? {
-            Some((seq, bytes)) => entry_facts(seq, &bytes).map(Some),
-            None => Ok(None),
-        }
-    }
-    fn document_exists(&self, key: &str) -> Result<bool, StoreError> {
-        // Every entry naming a document requires (or is) its defining entry.
-        Ok(self.index.names_document(key)
-            || self
-                .t
-                .by_document
-                .range((key, 0)..=(key, u64::MAX))?
-                .next()
-                .is_some())
-    }
-    fn item_exists(&self, item: &str) -> Result<bool, StoreError> {
-        Ok(self.chain_head(item)?.is_some())
     }
 }

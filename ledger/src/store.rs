@@ -60,6 +60,8 @@ pub enum StoreError {
     AlreadyInitialized(String),
     #[error("store failed its integrity check: {0}")]
     Corrupt(String),
+    #[error("an earlier group this one was admitted against failed to commit ({0}); nothing of this group was stored")]
+    EarlierGroupFailed(String),
 }
 
 macro_rules! from_redb {

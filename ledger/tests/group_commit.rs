@@ -277,3 +277,87 @@ fn duplicates_and_reused_client_ids_within_one_group() {
     assert!(Checkpoint::verify(&first.checkpoint, &other).is_err());
     assert!(first.verify(&other.key).is_err());
 }
+
+/// Groups from several threads pass the append pipeline together: one is sequenced while
+/// the one before it is still being written. Every thread submits the same events (and
+/// its own second production of each lot), in its own order, so a group is often
+/// admitted against entries that are sequenced but not yet committed (group sizes differ
+/// by thread, so the groups differ too). Each event must still be stored once, and the
+/// chains link in order.
+#[test]
+fn concurrent_groups_admit_against_groups_not_yet_committed() {
+    const THREADS: usize = 4;
+    const LOTS: usize = 240;
+    let tmp = tempfile::tempdir().unwrap();
+    let w = World::new();
+    let ledger = init(&tmp.path().join("log"), &w);
+    let before = ledger.size();
+    let results: Vec<Vec<(String, Result<u64, String>)>> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..THREADS)
+            .map(|t| {
+                let (ledger, w) = (&ledger, &w);
+                s.spawn(move || {
+                    let mut seen = Vec::new();
+                    let events: Vec<(String, SignedEvent)> = (0..LOTS)
+                        .flat_map(|n| {
+                            let shared = format!("lot-{n}");
+                            let own = format!("lot-{n}-again-by-{t}");
+                            [
+                                (shared.clone(), w.production(n, &shared)),
+                                (own.clone(), w.production(n, &own)),
+                            ]
+                        })
+                        .collect();
+                    for chunk in events.chunks(3 + 2 * t) {
+                        let (names, signed): (Vec<_>, Vec<_>) = chunk
+                            .iter()
+                            .map(|(c, e)| {
+                                (c.clone(), sub(SignedEvent::parse(e.to_json()).unwrap()))
+                            })
+                            .unzip();
+                        let out = ledger.append_batch(signed).unwrap();
+                        for (name, r) in names.into_iter().zip(out.results) {
+                            seen.push((name, r.map(|r| r.seq).map_err(|e| e.to_string())));
+                        }
+                    }
+                    seen
+                })
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    // The shared events: one entry each, which every thread got a receipt for.
+    let mut shared_seq = std::collections::BTreeMap::new();
+    let mut own_accepted = 0;
+    for (name, r) in results.iter().flatten() {
+        if name.contains("-again-by-") {
+            own_accepted += usize::from(r.is_ok());
+            continue;
+        }
+        let seq = *r.as_ref().unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(
+            *shared_seq.entry(name.clone()).or_insert(seq),
+            seq,
+            "{name}"
+        );
+    }
+    assert_eq!(shared_seq.len(), LOTS);
+    let seqs: std::collections::BTreeSet<_> = shared_seq.values().collect();
+    assert_eq!(seqs.len(), LOTS, "each shared event is its own entry");
+    assert_eq!(ledger.size(), before + (LOTS + own_accepted) as u64);
+    // The whole store audits: signatures, chains (prev links), tree and checkpoints.
+    let reader = ledger.read().unwrap();
+    let key = LogKey {
+        name: Some("groups.suyuan.test/log".into()),
+        key: ledger.log_public_key(),
+    };
+    let report = suyuan_ledger::audit::audit_store(&reader, key, &|_| {}).unwrap();
+    assert!(report.ok(), "{report:?}");
+    check_tree(&ledger, &[ledger.size()]);
+    // And a reopened ledger sees the same log.
+    let size = ledger.size();
+    drop(reader);
+    drop(ledger);
+    let reopened = Ledger::open(&tmp.path().join("log")).unwrap();
+    assert_eq!(reopened.size(), size);
+}
