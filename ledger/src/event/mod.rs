@@ -210,7 +210,9 @@ struct Header {
     #[serde(rename = "where")]
     place: Option<Where>,
     why: Option<Why>,
-    body: Value,
+    /// Parsed by type afterwards, from the event itself (so the tree is not copied).
+    #[allow(dead_code)]
+    body: serde::de::IgnoredAny,
     private_digest: Option<HexDigest>,
 }
 
@@ -307,8 +309,15 @@ fn path_error<E: std::fmt::Display>(
     ValidationError::new(field, e.into_inner().to_string())
 }
 
+/// Deserializes `v`; only when that fails, again with the path tracked, to name the field.
+/// (Tracking the path of every member costs about as much as the parse itself.)
+fn typed<T: serde::de::DeserializeOwned>(v: &Value, prefix: &str) -> Result<T, ValidationError> {
+    T::deserialize(v)
+        .or_else(|_| serde_path_to_error::deserialize(v).map_err(|e| path_error(prefix, e)))
+}
+
 fn parse_body<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ValidationError> {
-    serde_path_to_error::deserialize(v).map_err(|e| path_error("body", e))
+    typed(v, "body")
 }
 
 /// Refuses floating-point numbers and integers beyond ±(2^53 − 1) anywhere in the event.
@@ -362,7 +371,8 @@ impl Event {
             return Err(ValidationError::new("event", "must be a JSON object"));
         }
         check_numbers(v, &mut String::new())?;
-        let h: Header = serde_path_to_error::deserialize(v).map_err(|e| path_error("", e))?;
+        let h: Header = typed(v, "")?;
+        let body = &v["body"];
         if h.client_id.is_empty()
             || h.client_id.len() > 128
             || !h.client_id.bytes().all(|b| b.is_ascii_graphic())
@@ -399,17 +409,17 @@ impl Event {
             }
         }
         let body = match h.kind {
-            EventType::Registration => Body::Registration(parse_body(&h.body)?),
-            EventType::Production => Body::Production(parse_body(&h.body)?),
-            EventType::Inspection => Body::Inspection(parse_body(&h.body)?),
-            EventType::Acceptance => Body::Acceptance(parse_body(&h.body)?),
-            EventType::Trade => Body::Trade(parse_body(&h.body)?),
-            EventType::Payment => Body::Payment(parse_body(&h.body)?),
-            EventType::Logistics => Body::Logistics(parse_body(&h.body)?),
-            EventType::Clearance => Body::Clearance(parse_body(&h.body)?),
-            EventType::Review => Body::Review(parse_body(&h.body)?),
-            EventType::Recall => Body::Recall(parse_body(&h.body)?),
-            EventType::Correction => Body::Correction(parse_body(&h.body)?),
+            EventType::Registration => Body::Registration(parse_body(body)?),
+            EventType::Production => Body::Production(parse_body(body)?),
+            EventType::Inspection => Body::Inspection(parse_body(body)?),
+            EventType::Acceptance => Body::Acceptance(parse_body(body)?),
+            EventType::Trade => Body::Trade(parse_body(body)?),
+            EventType::Payment => Body::Payment(parse_body(body)?),
+            EventType::Logistics => Body::Logistics(parse_body(body)?),
+            EventType::Clearance => Body::Clearance(parse_body(body)?),
+            EventType::Review => Body::Review(parse_body(body)?),
+            EventType::Recall => Body::Recall(parse_body(body)?),
+            EventType::Correction => Body::Correction(parse_body(body)?),
         };
         let event = Event {
             kind: h.kind,
