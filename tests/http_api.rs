@@ -545,8 +545,24 @@ fn bad_input_is_refused_and_changes_nothing() {
                 "application/json",
                 format!("{}{}", "[".repeat(10_000), "]".repeat(10_000)).as_bytes(),
             ),
-            400,
-            "malformed",
+            422,
+            "invalid",
+        ),
+        (
+            "deep nesting in the event",
+            post_raw(
+                &url,
+                "application/json",
+                format!(
+                    r#"{{"signature":"{}==","event":{{"body":{}{}}}}}"#,
+                    "A".repeat(86),
+                    "[".repeat(10_000),
+                    "]".repeat(10_000)
+                )
+                .as_bytes(),
+            ),
+            422,
+            "invalid",
         ),
         (
             "huge batch",

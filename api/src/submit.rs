@@ -11,17 +11,21 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
+use serde::de::{MapAccess, Visitor};
+use serde::Deserialize;
+use serde_json::value::RawValue;
 use serde_json::Value;
+use std::borrow::Cow;
 use suyuan_ledger::event::SignedEvent;
 use suyuan_ledger::private::PrivatePart;
 use suyuan_ledger::Submission;
 
-/// Checks the content type and reads the body as JSON.
-fn json_body(
+/// Checks the content type and that the body is UTF-8 text; the callers parse it.
+fn json_text(
     state: &Shared,
     headers: &HeaderMap,
     body: Result<Bytes, BytesRejection>,
-) -> Result<Value, ApiError> {
+) -> Result<Bytes, ApiError> {
     let reject = |e: ApiError| {
         state.metrics.rejected(&e.code, 1);
         e
@@ -66,60 +70,96 @@ fn json_body(
     if std::str::from_utf8(&body).is_err() {
         return Err(reject(ApiError::malformed("the body is not valid UTF-8")));
     }
-    serde_json::from_slice(&body)
-        .map_err(|e| reject(ApiError::malformed(format!("the body is not JSON: {e}"))))
+    Ok(body)
+}
+
+fn not_json(e: serde_json::Error) -> ApiError {
+    ApiError::malformed(format!("the body is not JSON: {e}"))
+}
+
+/// The members of a JSON object, in order, their values left as text.
+struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
+
+impl<'de> Deserialize<'de> for Members<'de> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct MembersVisitor;
+        impl<'de> Visitor<'de> for MembersVisitor {
+            type Value = Members<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
+                let mut members = Vec::new();
+                while let Some(name) = map.next_key::<Cow<'de, str>>()? {
+                    members.push((name, map.next_value::<&'de RawValue>()?));
+                }
+                Ok(Members(members))
+            }
+        }
+        d.deserialize_map(MembersVisitor)
+    }
 }
 
 /// Reads one submission: `{"event", "signature", "private"?}`. `prefix` names its place
-/// in a batch for error fields.
-pub fn parse_submission(v: Value, prefix: &str) -> Result<Submission, ApiError> {
+/// in a batch for error fields. The event is parsed from its text, never as a JSON tree.
+pub fn parse_submission(raw: &RawValue, prefix: &str) -> Result<Submission, ApiError> {
     let field = |f: &str| format!("{prefix}{f}");
-    let Value::Object(mut obj) = v else {
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "a submission is a JSON object with event and signature",
-        )
-        .with_field(field("submission")));
+    let invalid = |message: String, f: &str| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message).with_field(field(f))
     };
-    let private = match obj.remove("private") {
-        None | Some(Value::Null) => None,
-        Some(p) => Some(PrivatePart::from_json(&p).map_err(|m| {
-            ApiError::new(
-                StatusCode::UNPROCESSABLE_ENTITY,
-                "private_part",
-                format!("private part {m}"),
-            )
-            .with_field(field("private"))
-        })?),
+    let Ok(Members(members)) = serde_json::from_str::<Members<'_>>(raw.get()) else {
+        return Err(invalid(
+            "a submission is a JSON object with event and signature".into(),
+            "submission",
+        ));
     };
-    let signed = SignedEvent::parse(Value::Object(obj)).map_err(|e| {
-        let path = match e.field.as_str() {
-            "submission" | "signature" | "event" => e.field.clone(),
-            f if f.starts_with("event") => f.to_string(),
-            f if [
-                "type",
-                "client_id",
-                "actor",
-                "key",
-                "time",
-                "what",
-                "where",
-                "why",
-                "body",
-                "private_digest",
-            ]
-            .iter()
-            .any(|top| {
-                f == *top || f.starts_with(&format!("{top}.")) || f.starts_with(&format!("{top}["))
-            }) =>
-            {
-                format!("event.{f}")
+    let (mut event, mut signature, mut private) = (None, None, None);
+    for (name, value) in members {
+        let slot = match name.as_ref() {
+            "event" => &mut event,
+            "signature" => &mut signature,
+            "private" => &mut private,
+            _ => {
+                return Err(invalid(
+                    format!("{name}: unknown field; a submission has only event and signature"),
+                    &name,
+                ))
             }
-            f => f.to_string(),
         };
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", e.to_string())
-            .with_field(field(&path))
+        if slot.replace(value).is_some() {
+            return Err(invalid(format!("{name}: named twice"), &name));
+        }
+    }
+    let private = match private.map(|p| serde_json::from_str::<Value>(p.get())) {
+        None | Some(Ok(Value::Null)) => None,
+        Some(p) => {
+            let p = p.map_err(|e| invalid(e.to_string(), "private"))?;
+            Some(PrivatePart::from_json(&p).map_err(|m| {
+                ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "private_part",
+                    format!("private part {m}"),
+                )
+                .with_field(field("private"))
+            })?)
+        }
+    };
+    let event = event.ok_or_else(|| invalid("event: missing".into(), "event"))?;
+    let signature = signature
+        .and_then(|s| serde_json::from_str::<String>(s.get()).ok())
+        .ok_or_else(|| {
+            invalid(
+                "signature: missing (base64 of 64 bytes)".into(),
+                "signature",
+            )
+        })?;
+    let signed = SignedEvent::parse_text(event.get(), &signature).map_err(|e| {
+        let path = match e.field.as_str() {
+            "signature" | "event" => e.field.clone(),
+            f if f.starts_with("event") => f.to_string(),
+            f => format!("event.{f}"),
+        };
+        invalid(e.to_string(), &path)
     })?;
     Ok(Submission { signed, private })
 }
@@ -155,8 +195,12 @@ pub async fn submit_event(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let v = json_body(&state, &headers, body)?;
-    let sub = parse_submission(v, "").inspect_err(|e| state.metrics.rejected(&e.code, 1))?;
+    let body = json_text(&state, &headers, body)?;
+    let text = std::str::from_utf8(&body).expect("checked UTF-8");
+    let sub = serde_json::from_str::<&RawValue>(text)
+        .map_err(not_json)
+        .and_then(|raw| parse_submission(raw, ""))
+        .inspect_err(|e| state.metrics.rejected(&e.code, 1))?;
     if state.shutting_down() {
         state.metrics.rejected("shutting_down", 1);
         return Err(ApiError::shutting_down());
@@ -194,14 +238,23 @@ pub async fn submit_batch(
     headers: HeaderMap,
     body: Result<Bytes, BytesRejection>,
 ) -> Result<Response, ApiError> {
-    let v = json_body(&state, &headers, body)?;
-    let Value::Array(items) = v else {
-        state.metrics.rejected("invalid", 1);
-        return Err(ApiError::new(
-            StatusCode::UNPROCESSABLE_ENTITY,
-            "invalid",
-            "a batch is a JSON array of submissions",
-        ));
+    let body = json_text(&state, &headers, body)?;
+    let text = std::str::from_utf8(&body).expect("checked UTF-8");
+    let items: Vec<&RawValue> = match serde_json::from_str(text) {
+        Ok(items) => items,
+        Err(_) => {
+            // Valid JSON of another shape is a 422; anything else is not JSON at all.
+            let error = match serde_json::from_str::<&RawValue>(text) {
+                Err(e) => not_json(e),
+                Ok(_) => ApiError::new(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "invalid",
+                    "a batch is a JSON array of submissions",
+                ),
+            };
+            state.metrics.rejected(&error.code, 1);
+            return Err(error);
+        }
     };
     let max = state.config.max_batch_events;
     if items.len() > max {
@@ -224,7 +277,7 @@ pub async fn submit_batch(
     let subs = items
         .into_iter()
         .enumerate()
-        .map(|(i, v)| parse_submission(v, &format!("[{i}].")))
+        .map(|(i, raw)| parse_submission(raw, &format!("[{i}].")))
         .collect::<Result<Vec<_>, _>>()
         .inspect_err(|e| state.metrics.rejected(&e.code, n))?;
     if state.shutting_down() {

@@ -449,8 +449,8 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
             let result = EntryView::parse(bytes)
                 .map_err(|e| e.to_string())
                 .and_then(|view| {
-                    let event =
-                        Event::parse(&view.event).map_err(|e| format!("invalid event: {e}"))?;
+                    let event = Event::parse_bytes(&view.event_bytes)
+                        .map_err(|e| format!("invalid event: {e}"))?;
                     let private_mismatch = match (&event.private_digest, &raw.private) {
                         (Some(d), Some(part)) => crate::hash::content_hash(part) != *d,
                         (None, Some(_)) => true,

@@ -208,7 +208,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
         if view.seq != seq {
             fail(Some(seq), format!("entry says seq {}", view.seq));
         }
-        let event = match Event::parse(&view.event) {
+        let event = match Event::parse_bytes(&view.event_bytes) {
             Ok(ev) => ev,
             Err(e) => {
                 fail(Some(seq), format!("invalid event: {e}"));

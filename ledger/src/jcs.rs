@@ -109,6 +109,11 @@ fn write_number(n: &serde_json::Number, out: &mut impl Sink) {
     out.put(buf.format(f).as_bytes());
 }
 
+/// Writes a JSON string as RFC 8785 prints it.
+pub(crate) fn write_string_into(s: &str, out: &mut Vec<u8>) {
+    write_string(s, out)
+}
+
 fn write_string(s: &str, out: &mut impl Sink) {
     out.put(b"\"");
     // Runs of bytes that need no escape (everything but `"`, `\\` and controls below

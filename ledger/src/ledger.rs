@@ -400,7 +400,7 @@ impl Ledger {
                 for (seq, bytes) in slice {
                     let view = EntryView::parse(&bytes)
                         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                    let event = crate::event::Event::parse(&view.event)
+                    let event = crate::event::Event::parse_bytes(&view.event_bytes)
                         .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     let chains: Vec<String> = view.prev.keys().cloned().collect();
                     let client = client_digest(&event.actor.0, &event.client_id);

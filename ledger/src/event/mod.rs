@@ -6,12 +6,14 @@
 //! internal refactor can never change what a signature covers.
 
 pub mod body;
+mod canonical;
 pub mod values;
+
+pub use canonical::canonical_event;
 
 use crate::encoding::Digest;
 use crate::gs1::Item;
 use crate::hash::content_hash;
-use crate::jcs::canonicalize;
 use crate::keys::{parse_signature, PublicKey, EVENT_CONTEXT};
 use crate::roles::EventType;
 use body::*;
@@ -198,7 +200,7 @@ pub const CBV_DISPOSITIONS: &[&str] = &[
 
 #[derive(Deserialize)]
 #[serde(deny_unknown_fields)]
-struct Header {
+struct Header<'a> {
     #[serde(rename = "type")]
     kind: EventType,
     client_id: String,
@@ -210,9 +212,9 @@ struct Header {
     #[serde(rename = "where")]
     place: Option<Where>,
     why: Option<Why>,
-    /// Parsed by type afterwards, from the event itself (so the tree is not copied).
-    #[allow(dead_code)]
-    body: serde::de::IgnoredAny,
+    /// Parsed by type afterwards.
+    #[serde(borrow)]
+    body: &'a serde_json::value::RawValue,
     private_digest: Option<HexDigest>,
 }
 
@@ -306,73 +308,58 @@ fn path_error<E: std::fmt::Display>(
         (pre, p) => format!("{pre}.{p}"),
     };
     let field = if field == "." { "event".into() } else { field };
-    ValidationError::new(field, e.into_inner().to_string())
+    ValidationError::new(field, strip_position(&e.into_inner().to_string()))
 }
 
-/// Deserializes `v`; only when that fails, again with the path tracked, to name the field.
-/// (Tracking the path of every member costs about as much as the parse itself.)
-fn typed<T: serde::de::DeserializeOwned>(v: &Value, prefix: &str) -> Result<T, ValidationError> {
-    T::deserialize(v)
-        .or_else(|_| serde_path_to_error::deserialize(v).map_err(|e| path_error(prefix, e)))
-}
-
-fn parse_body<T: serde::de::DeserializeOwned>(v: &Value) -> Result<T, ValidationError> {
-    typed(v, "body")
-}
-
-/// Refuses floating-point numbers and integers beyond ±(2^53 − 1) anywhere in the event.
-fn check_numbers(v: &Value, path: &mut String) -> Result<(), ValidationError> {
-    match v {
-        Value::Number(n) => {
-            let ok = n.as_u64().is_some_and(|u| u <= MAX_SAFE_INTEGER)
-                || n.as_i64()
-                    .is_some_and(|i| i.unsigned_abs() <= MAX_SAFE_INTEGER);
-            if !ok {
-                let what = if n.is_f64() {
-                    "a floating-point number"
-                } else {
-                    "an integer too large"
-                };
-                return Err(ValidationError::new(
-                    path.clone(),
-                    format!("{n} is {what}; money and measurements are decimal strings"),
-                ));
-            }
-        }
-        Value::Array(items) => {
-            for (i, item) in items.iter().enumerate() {
-                let len = path.len();
-                path.push_str(&format!("[{i}]"));
-                check_numbers(item, path)?;
-                path.truncate(len);
-            }
-        }
-        Value::Object(map) => {
-            for (k, item) in map {
-                let len = path.len();
-                if !path.is_empty() {
-                    path.push('.');
-                }
-                path.push_str(k);
-                check_numbers(item, path)?;
-                path.truncate(len);
-            }
-        }
-        _ => {}
+/// serde_json appends " at line L column C" to its messages; the field path says where.
+fn strip_position(message: &str) -> String {
+    match message.rfind(" at line ") {
+        Some(at) => message[..at].to_string(),
+        None => message.to_string(),
     }
-    Ok(())
+}
+
+/// Deserializes JSON text; only when that fails, again with the path tracked, to name
+/// the field. (Tracking the path of every member costs about as much as the parse.)
+fn typed<'de, T: Deserialize<'de>>(text: &'de str, prefix: &str) -> Result<T, ValidationError> {
+    serde_json::from_str(text).or_else(|_| {
+        let mut de = serde_json::Deserializer::from_str(text);
+        serde_path_to_error::deserialize(&mut de).map_err(|e| path_error(prefix, e))
+    })
+}
+
+fn parse_body<T: serde::de::DeserializeOwned>(
+    body: &serde_json::value::RawValue,
+) -> Result<T, ValidationError> {
+    typed(body.get(), "body")
 }
 
 impl Event {
-    /// Validates an event's JSON: shape, types, identifiers, and the rules that need only
-    /// the event itself.
+    /// Validates an event's JSON text: its numbers and member names, shape, types,
+    /// identifiers, and the rules that need only the event itself. Returns the event and
+    /// its canonical (signed) bytes.
+    pub fn parse_json(text: &str) -> Result<(Event, Vec<u8>), ValidationError> {
+        let canonical = canonical_event(text)?;
+        let text = std::str::from_utf8(&canonical).expect("canonical JSON is UTF-8");
+        let event = Event::parse_canonical(text)?;
+        Ok((event, canonical))
+    }
+
+    /// [`Event::parse_json`] of stored event bytes (an entry's canonical event).
+    pub fn parse_bytes(bytes: &[u8]) -> Result<Event, ValidationError> {
+        let text = std::str::from_utf8(bytes)
+            .map_err(|_| ValidationError::new("event", "is not UTF-8"))?;
+        Event::parse_json(text).map(|(event, _)| event)
+    }
+
+    /// [`Event::parse_json`] of a JSON tree.
     pub fn parse(v: &Value) -> Result<Event, ValidationError> {
-        if !v.is_object() {
-            return Err(ValidationError::new("event", "must be a JSON object"));
-        }
-        check_numbers(v, &mut String::new())?;
-        let h: Header = typed(v, "")?;
-        let body = &v["body"];
+        Event::parse_json(&v.to_string()).map(|(event, _)| event)
+    }
+
+    fn parse_canonical(text: &str) -> Result<Event, ValidationError> {
+        let h: Header = typed(text, "")?;
+        let body = h.body;
         if h.client_id.is_empty()
             || h.client_id.len() > 128
             || !h.client_id.bytes().all(|b| b.is_ascii_graphic())
@@ -875,14 +862,19 @@ impl SignedEvent {
             .get("signature")
             .and_then(|s| s.as_str())
             .ok_or_else(|| ValidationError::new("signature", "missing (base64 of 64 bytes)"))?;
-        let signature =
-            parse_signature(sig).map_err(|e| ValidationError::new("signature", e.to_string()))?;
-        let event = Event::parse(&event_json)?;
-        Ok(Self::assemble(&event_json, event, signature))
+        Self::parse_text(&event_json.to_string(), sig)
     }
 
-    fn assemble(event_json: &Value, event: Event, signature: [u8; 64]) -> SignedEvent {
-        let canonical_event = canonicalize(event_json);
+    /// Parses and validates an event given as JSON text, with its base64 signature (not
+    /// yet checked): the server's path, which never builds a JSON tree of the event.
+    pub fn parse_text(event: &str, signature: &str) -> Result<SignedEvent, ValidationError> {
+        let signature = parse_signature(signature)
+            .map_err(|e| ValidationError::new("signature", e.to_string()))?;
+        let (event, canonical_event) = Event::parse_json(event)?;
+        Ok(Self::assemble(canonical_event, event, signature))
+    }
+
+    fn assemble(canonical_event: Vec<u8>, event: Event, signature: [u8; 64]) -> SignedEvent {
         let id = event_id(&canonical_event, &signature);
         SignedEvent {
             event,
@@ -897,7 +889,7 @@ impl SignedEvent {
         event_json: Value,
         key: &crate::keys::SecretKey,
     ) -> Result<SignedEvent, ValidationError> {
-        let event = Event::parse(&event_json)?;
+        let (event, canonical) = Event::parse_json(&event_json.to_string())?;
         if event.key != key.public() {
             return Err(ValidationError::new(
                 "key",
@@ -908,9 +900,8 @@ impl SignedEvent {
                 ),
             ));
         }
-        let canonical = canonicalize(&event_json);
         let signature = key.sign(EVENT_CONTEXT, &canonical);
-        Ok(Self::assemble(&event_json, event, signature))
+        Ok(Self::assemble(canonical, event, signature))
     }
 
     pub fn verify_signature(&self) -> Result<(), crate::keys::KeyError> {
