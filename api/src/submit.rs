@@ -102,7 +102,7 @@ impl<'de> Deserialize<'de> for Members<'de> {
 
 /// Reads one submission: `{"event", "signature", "private"?}`. `prefix` names its place
 /// in a batch for error fields. The event is parsed from its text, never as a JSON tree.
-pub fn parse_submission(raw: &RawValue, prefix: &str) -> Result<Submission, ApiError> {
+fn parse_submission(raw: &RawValue, prefix: &str) -> Result<Submission, ApiError> {
     let field = |f: &str| format!("{prefix}{f}");
     let invalid = |message: String, f: &str| {
         ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message).with_field(field(f))
@@ -154,9 +154,9 @@ pub fn parse_submission(raw: &RawValue, prefix: &str) -> Result<Submission, ApiE
             )
         })?;
     let signed = SignedEvent::parse_text(event.get(), &signature).map_err(|e| {
+        // The event's own fields are named from inside it.
         let path = match e.field.as_str() {
             "signature" | "event" => e.field.clone(),
-            f if f.starts_with("event") => f.to_string(),
             f => format!("event.{f}"),
         };
         invalid(e.to_string(), &path)

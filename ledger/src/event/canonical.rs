@@ -8,12 +8,13 @@
 //! in another order is reordered once it ends. The result is byte-for-byte what
 //! [`crate::jcs::canonicalize`] gives for the same JSON (tested below).
 
-use super::{ValidationError, MAX_SAFE_INTEGER};
+use super::{strip_position, ValidationError, MAX_SAFE_INTEGER};
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
 
-/// The canonical bytes of an event given as JSON text (already known to be JSON or not).
+/// The canonical bytes of an event given as JSON text. Text that is not JSON is refused
+/// like any other invalid event.
 pub fn canonical_event(text: &str) -> Result<Vec<u8>, ValidationError> {
     let bytes = text.as_bytes();
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
@@ -53,14 +54,6 @@ pub fn canonical_event(text: &str) -> Result<Vec<u8>, ValidationError> {
             };
             Err(ValidationError::new(field, strip_position(&e.to_string())))
         }
-    }
-}
-
-/// serde_json appends " at line L column C" to its messages; the field path says where.
-fn strip_position(message: &str) -> String {
-    match message.rfind(" at line ") {
-        Some(at) => message[..at].to_string(),
-        None => message.to_string(),
     }
 }
 
