@@ -565,6 +565,20 @@ fn bad_input_is_refused_and_changes_nothing() {
             "invalid",
         ),
         (
+            "a member named twice in the event",
+            post_raw(
+                &url,
+                "application/json",
+                format!(
+                    r#"{{"signature":"{}==","event":{{"type":"review","type":"recall"}}}}"#,
+                    "A".repeat(86)
+                )
+                .as_bytes(),
+            ),
+            422,
+            "invalid",
+        ),
+        (
             "huge batch",
             post(
                 &batch,
