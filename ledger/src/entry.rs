@@ -12,7 +12,7 @@ use crate::event::event_id;
 use crate::hash::{content_hash, leaf_hash};
 use crate::jcs::canonicalize;
 use crate::keys::parse_signature;
-use serde_json::{json, Value};
+use serde_json::Value;
 use std::collections::BTreeMap;
 
 /// Entries are at most 64 KiB so that tlog-tiles entry bundles stay small.
@@ -30,24 +30,30 @@ pub fn encode(
     canonical_event: &[u8],
     signature: &[u8; 64],
 ) -> Vec<u8> {
-    let prev_json: serde_json::Map<String, Value> = prev
-        .iter()
-        .map(|(k, v)| {
-            (
-                k.clone(),
-                v.map_or(Value::Null, |d| Value::String(d.to_hex())),
-            )
-        })
-        .collect();
     let mut out = Vec::with_capacity(canonical_event.len() + 256 + 100 * prev.len());
     out.extend_from_slice(b"{\"event_id\":\"");
     out.extend_from_slice(event_id.to_hex().as_bytes());
-    out.extend_from_slice(b"\",\"prev\":");
-    out.extend_from_slice(&canonicalize(&Value::Object(prev_json)));
-    out.extend_from_slice(b",\"recorded\":");
-    out.extend_from_slice(&canonicalize(&Value::String(recorded.to_string())));
+    out.extend_from_slice(b"\",\"prev\":{");
+    let mut keys: Vec<&String> = prev.keys().collect();
+    keys.sort_by(|a, b| crate::jcs::utf16_cmp(a, b));
+    for (i, key) in keys.into_iter().enumerate() {
+        if i > 0 {
+            out.push(b',');
+        }
+        crate::jcs::write_string_into(key, &mut out);
+        match &prev[key] {
+            Some(d) => {
+                out.extend_from_slice(b":\"");
+                out.extend_from_slice(d.to_hex().as_bytes());
+                out.push(b'"');
+            }
+            None => out.extend_from_slice(b":null"),
+        }
+    }
+    out.extend_from_slice(b"},\"recorded\":");
+    crate::jcs::write_string_into(recorded, &mut out);
     out.extend_from_slice(b",\"seq\":");
-    out.extend_from_slice(&canonicalize(&json!(seq)));
+    out.extend_from_slice(seq.to_string().as_bytes());
     out.extend_from_slice(b",\"signed\":{\"event\":");
     out.extend_from_slice(canonical_event);
     out.extend_from_slice(b",\"signature\":\"");
@@ -285,5 +291,41 @@ impl<'a> EntryView<'a> {
     }
     pub fn leaf_hash(&self) -> Digest {
         leaf_hash(self.bytes)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// `encode` writes the members itself; the result must be what canonicalizing the
+    /// whole entry gives, whatever the chain keys (UTF-16 order differs from byte order
+    /// above U+FFFF) and the recorded text.
+    #[test]
+    fn encoded_entries_are_canonical() {
+        let prev: BTreeMap<String, Option<Digest>> = [
+            ("01/04710000000011/10/L1".to_string(), Some(Digest([7; 32]))),
+            ("order:\u{FB33}".to_string(), None),
+            ("order:\u{1F602}\"\\".to_string(), Some(Digest([9; 32]))),
+        ]
+        .into_iter()
+        .collect();
+        let event = br#"{"actor":"A","type":"review"}"#;
+        let bytes = encode(
+            9_007_199_254_740_991,
+            "2026-11-23T19:00:00.123Z",
+            &Digest([1; 32]),
+            &prev,
+            event,
+            &[3; 64],
+        );
+        let tree: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(
+            String::from_utf8(canonicalize(&tree)).unwrap(),
+            String::from_utf8(bytes).unwrap()
+        );
+        let bytes = encode(0, "", &Digest([1; 32]), &BTreeMap::new(), event, &[3; 64]);
+        let tree: Value = serde_json::from_slice(&bytes).unwrap();
+        assert_eq!(canonicalize(&tree), bytes);
     }
 }

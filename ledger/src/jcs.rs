@@ -77,7 +77,7 @@ fn write_value(value: &Value, out: &mut impl Sink) {
         }
         Value::Object(map) => {
             let mut keys: Vec<&String> = map.keys().collect();
-            keys.sort_by(|a, b| a.encode_utf16().cmp(b.encode_utf16()));
+            keys.sort_by(|a, b| utf16_cmp(a, b));
             out.put(b"{");
             for (i, key) in keys.into_iter().enumerate() {
                 if i > 0 {
@@ -107,6 +107,16 @@ fn write_number(n: &serde_json::Number, out: &mut impl Sink) {
     }
     let mut buf = ryu_js::Buffer::new();
     out.put(buf.format(f).as_bytes());
+}
+
+/// Member names sort by their UTF-16 code units (RFC 8785 §3.2.3); for ASCII names that
+/// is byte order.
+pub(crate) fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
+    if a.is_ascii() && b.is_ascii() {
+        a.cmp(b)
+    } else {
+        a.encode_utf16().cmp(b.encode_utf16())
+    }
 }
 
 /// Writes a JSON string as RFC 8785 prints it.

@@ -9,6 +9,7 @@
 //! [`crate::jcs::canonicalize`] gives for the same JSON (tested below).
 
 use super::{strip_position, ValidationError, MAX_SAFE_INTEGER};
+use crate::jcs::utf16_cmp;
 use serde::de::{self, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 use std::borrow::Cow;
 use std::fmt;
@@ -208,16 +209,6 @@ impl<'de> Visitor<'de> for Canon<'_> {
 fn duplicate<E: de::Error>(failed_at: &mut Vec<Segment>, name: Cow<'_, str>) -> E {
     failed_at.push(Segment::Key(name.into_owned()));
     E::custom("the member is named twice in its object")
-}
-
-/// Member names sort by their UTF-16 code units (RFC 8785 §3.2.3); for ASCII names that
-/// is byte order.
-fn utf16_cmp(a: &str, b: &str) -> std::cmp::Ordering {
-    if a.is_ascii() && b.is_ascii() {
-        a.cmp(b)
-    } else {
-        a.encode_utf16().cmp(b.encode_utf16())
-    }
 }
 
 /// A member name, borrowed from the text unless it had escapes.

@@ -210,13 +210,12 @@ impl Ledger {
                 nodes.push((level, index, hash))
             });
             let signed = &sub.signed;
-            let client = client_digest(&signed.event.actor.0, &signed.event.client_id);
             group.index.add(
                 seq,
                 &signed.event,
                 &signed.id,
                 &entry.entry_hash,
-                &client,
+                &rows.client,
                 &rows.chains,
             );
             if let Some(p) = &sub.private {
@@ -470,7 +469,14 @@ fn sequence_one(
         recorded: recorded.to_string(),
         event_id: signed.id,
     };
-    Ok(Ok(Admitted::New(entry, NewRows { chains, actor })))
+    Ok(Ok(Admitted::New(
+        entry,
+        NewRows {
+            client,
+            chains,
+            actor,
+        },
+    )))
 }
 
 /// What admission decided for one submission that is not refused.
@@ -482,6 +488,8 @@ enum Admitted {
 }
 
 struct NewRows {
+    /// The client-id digest admission looked up.
+    client: Digest,
     chains: Vec<String>,
     /// The actor record a registration changed: id and stored JSON.
     actor: Option<(String, Vec<u8>)>,
