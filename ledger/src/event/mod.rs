@@ -9,7 +9,7 @@ pub mod body;
 mod canonical;
 pub mod values;
 
-pub use canonical::canonical_event;
+use canonical::canonical_event;
 
 use crate::encoding::Digest;
 use crate::gs1::Item;
@@ -350,11 +350,6 @@ impl Event {
         let text = std::str::from_utf8(bytes)
             .map_err(|_| ValidationError::new("event", "is not UTF-8"))?;
         Event::parse_json(text).map(|(event, _)| event)
-    }
-
-    /// [`Event::parse_json`] of a JSON tree.
-    pub fn parse(v: &Value) -> Result<Event, ValidationError> {
-        Event::parse_json(&v.to_string()).map(|(event, _)| event)
     }
 
     fn parse_canonical(text: &str) -> Result<Event, ValidationError> {
