@@ -9,7 +9,6 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use serde_json::value::RawValue;
 use suyuan_ledger::checkpoint::{Checkpoint, LogKey};
 use suyuan_ledger::encoding::{b64, Digest};
 use suyuan_ledger::entry::EntryView;
@@ -50,13 +49,6 @@ fn hexes(proof: Vec<Digest>) -> Vec<HexHash> {
     proof.into_iter().map(HexHash).collect()
 }
 
-/// The entry's canonical event, served as it is stored.
-fn raw_event(e: &suyuan_ledger::history::HistoryEntry) -> Result<Box<RawValue>, ApiError> {
-    e.event_text()
-        .and_then(|text| RawValue::from_string(text.to_string()).ok())
-        .ok_or_else(|| ApiError::internal(format!("entry {}: event is not JSON", e.seq)))
-}
-
 fn entry_text(seq: u64, bytes: Vec<u8>) -> Result<String, ApiError> {
     String::from_utf8(bytes).map_err(|_| ApiError::internal(format!("entry {seq} is not UTF-8")))
 }
@@ -68,7 +60,6 @@ pub fn history_body(reader: &Reader, item: &str) -> Result<HistoryBody, ApiError
     let mut entries = Vec::with_capacity(h.entries.len());
     for e in h.entries {
         let proof = reader.inclusion_proof(e.seq, size)?;
-        let event = raw_event(&e)?;
         entries.push(HistoryEntryBody {
             seq: e.seq,
             recorded: e.recorded,
@@ -77,7 +68,7 @@ pub fn history_body(reader: &Reader, item: &str) -> Result<HistoryBody, ApiError
             via: e.via.describe(),
             corrected_by: e.corrected_by,
             signature: b64(&e.signature),
-            event,
+            event: e.event,
             entry: entry_text(e.seq, e.bytes)?,
             proof: hexes(proof),
         });

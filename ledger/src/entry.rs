@@ -94,6 +94,9 @@ pub struct StoredEntry<'a> {
     pub signature: [u8; 64],
     /// Where the canonical event lies in `bytes`.
     pub event_range: std::ops::Range<usize>,
+    /// The same canonical event, checked to be JSON by the parse: copied out with
+    /// `to_owned`, it needs no second check.
+    pub event: &'a serde_json::value::RawValue,
     pub bytes: &'a [u8],
 }
 
@@ -139,6 +142,7 @@ impl<'a> StoredEntry<'a> {
             event_id,
             signature,
             event_range: start..start + event.len(),
+            event: shape.signed.event,
             bytes,
         })
     }

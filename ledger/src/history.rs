@@ -9,6 +9,7 @@ use crate::entry::StoredEntry;
 use crate::gs1::Item;
 use crate::reader::Reader;
 use crate::store::StoreError;
+use serde_json::value::RawValue;
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
@@ -42,8 +43,8 @@ pub struct HistoryEntry {
     pub recorded: String,
     pub entry_hash: crate::encoding::Digest,
     pub event_id: crate::encoding::Digest,
-    /// Where the canonical event lies in `bytes`.
-    pub event_range: std::ops::Range<usize>,
+    /// The canonical event, exactly as signed (a copy of its bytes within the entry).
+    pub event: Box<RawValue>,
     pub signature: [u8; 64],
     pub via: Via,
     /// Seqs of corrections that declare this entry in error.
@@ -51,16 +52,15 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    /// The canonical event text, exactly as signed (`None` only if the stored entry is
-    /// damaged: entries are checked to be UTF-8 JSON when admitted).
-    pub fn event_text(&self) -> Option<&str> {
-        std::str::from_utf8(&self.bytes[self.event_range.clone()]).ok()
+    /// The canonical event text, exactly as signed.
+    pub fn event_text(&self) -> &str {
+        self.event.get()
     }
 
-    /// The event as a JSON tree, for views. The history was built from a parse of the
-    /// same bytes, so this is `null` only for an entry that changed on disk since.
+    /// The event as a JSON tree, for views (`event` was checked to be JSON when the
+    /// entry was parsed, so `null` would mean a JSON tree too deep to build).
     pub fn event(&self) -> Value {
-        serde_json::from_slice(&self.bytes[self.event_range.clone()]).unwrap_or(Value::Null)
+        serde_json::from_str(self.event.get()).unwrap_or(Value::Null)
     }
 }
 
@@ -81,10 +81,13 @@ pub enum HistoryError {
     Store(#[from] StoreError),
 }
 
-/// Entries read and parsed at most once while a history is built.
+/// Entries and chains read (and entries parsed) at most once while a history is built:
+/// the item's chain and each container's are wanted twice, once to find the packings and
+/// once to walk them.
 struct Loader<'r> {
     reader: &'r Reader,
     cache: HashMap<u64, Rc<Loaded>>,
+    chains: HashMap<String, Rc<[u64]>>,
 }
 
 #[derive(Clone)]
@@ -92,7 +95,7 @@ struct Loaded {
     bytes: Vec<u8>,
     recorded: String,
     event_id: crate::encoding::Digest,
-    event_range: std::ops::Range<usize>,
+    event: Box<RawValue>,
     facts: Facts,
     signature: [u8; 64],
 }
@@ -155,6 +158,15 @@ impl Facts {
 }
 
 impl Loader<'_> {
+    fn chain(&mut self, key: &str) -> Result<Rc<[u64]>, StoreError> {
+        if let Some(seqs) = self.chains.get(key) {
+            return Ok(seqs.clone());
+        }
+        let seqs: Rc<[u64]> = self.reader.chain(key)?.into();
+        self.chains.insert(key.to_string(), seqs.clone());
+        Ok(seqs)
+    }
+
     fn get(&mut self, seq: u64) -> Result<Rc<Loaded>, StoreError> {
         if let Some(l) = self.cache.get(&seq) {
             return Ok(l.clone());
@@ -169,7 +181,7 @@ impl Loader<'_> {
         let loaded = Rc::new(Loaded {
             recorded: view.recorded,
             event_id: view.event_id,
-            event_range: view.event_range,
+            event: view.event.to_owned(),
             facts,
             signature: view.signature,
             bytes,
@@ -182,17 +194,18 @@ impl Loader<'_> {
 /// Builds the history of `item` (a Digital Link path) from one snapshot.
 pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
     let item = Item::parse(item)?.to_string();
-    let own = reader.chain(&item)?;
-    if own.is_empty() {
-        return Err(HistoryError::Unknown(item));
-    }
     let mut load = Loader {
         reader,
         cache: HashMap::new(),
+        chains: HashMap::new(),
     };
+    let own = load.chain(&item)?;
+    if own.is_empty() {
+        return Err(HistoryError::Unknown(item));
+    }
     let mut picked: BTreeMap<u64, Via> = BTreeMap::new();
     let mut chains = vec![item.clone()];
-    for &seq in &own {
+    for &seq in own.iter() {
         picked.insert(seq, Via::Item);
     }
     if let Some(lot) = Item::parse(&item)?.lot_item() {
@@ -210,7 +223,7 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
         if !visited.insert((unit.clone(), from)) {
             continue;
         }
-        for seq in reader.chain(&unit)? {
+        for &seq in load.chain(&unit)?.iter() {
             if seq < from || seq > to {
                 continue;
             }
@@ -222,7 +235,7 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
             let Some(parent) = ev.parent() else {
                 continue;
             };
-            let parent_chain = reader.chain(parent)?;
+            let parent_chain = load.chain(parent)?;
             // The window closes at the first unpacking of this unit from this parent.
             let mut end = to;
             for &s in parent_chain.iter().filter(|&&s| s > seq && s <= to) {
@@ -287,7 +300,7 @@ pub fn history(reader: &Reader, item: &str) -> Result<History, HistoryError> {
             recorded: e.recorded,
             entry_hash,
             event_id: e.event_id,
-            event_range: e.event_range,
+            event: e.event,
             signature: e.signature,
             via,
             corrected_by: vec![],
