@@ -312,9 +312,16 @@ pub fn run(
         );
     }
     eprintln!(
-        "store of {} entries audited OK; {} history reads",
+        "store of {} entries audited OK; {} history reads, ms: min {:.2} p10 {:.2} p50 {:.2} p90 {:.2} p99 {:.2} p99.9 {:.2} max {:.2}",
         audit.entries,
-        latencies.len()
+        latencies.len(),
+        percentile(&latencies, 0.0),
+        percentile(&latencies, 0.10),
+        percentile(&latencies, 0.50),
+        percentile(&latencies, 0.90),
+        percentile(&latencies, 0.99),
+        percentile(&latencies, 0.999),
+        percentile(&latencies, 1.0),
     );
     println!(
         "http_ingest_per_s={ingest_per_s:.0} history_p50_ms={:.2} history_p99_ms={:.2} history_per_s={history_per_s:.0} ed25519_verify_per_s={ed25519_per_s:.0} http_ingest_ratio={:.2}",
