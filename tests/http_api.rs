@@ -508,7 +508,7 @@ fn bad_input_is_refused_and_changes_nothing() {
         ),
         (
             "oversized body",
-            post_raw(&url, "application/json", &vec![b' '; 300 * 1024]),
+            post_oversized(&url, "application/json", &vec![b' '; 300 * 1024]),
             413,
             "too_large",
         ),
