@@ -163,6 +163,19 @@ impl Ledger {
         Ledger::from_parts(db, dir, log_key, cache_bytes)
     }
 
+    /// [`Ledger::open`] of the log in `dir` whose database file is reached through
+    /// `backend` (see [`crate::store::open_database_on`]), with the same integrity checks.
+    pub fn open_on_backend(
+        dir: &Path,
+        backend: impl redb::StorageBackend,
+    ) -> Result<Ledger, crate::LedgerError> {
+        let cache_bytes = crate::store::DEFAULT_CACHE_BYTES;
+        let db = crate::store::open_database_on(backend, cache_bytes)?;
+        let log_key = SecretKey::read_file(&dir.join(LOG_KEY_FILE))
+            .map_err(|e| StoreError::Corrupt(format!("log key: {e}")))?;
+        Ledger::from_parts(db, dir, log_key, cache_bytes)
+    }
+
     fn from_parts(
         db: Database,
         dir: &Path,

@@ -120,6 +120,18 @@ pub fn open_database(dir: &Path, create: bool, cache_bytes: usize) -> Result<Dat
     })
 }
 
+/// Opens an existing database on `backend` instead of through its path. Fault-injection
+/// tests wrap the file's own backend (`redb::backends::FileBackend`) to fail on demand,
+/// since nothing else makes a real commit fail short of filling the disk.
+pub fn open_database_on(
+    backend: impl redb::StorageBackend,
+    cache_bytes: usize,
+) -> Result<Database, StoreError> {
+    let mut builder = Database::builder();
+    builder.set_cache_size(cache_bytes);
+    Ok(builder.create_with_backend(backend)?)
+}
+
 /// Number of entries stored.
 pub fn entry_count(txn: &ReadTransaction) -> Result<u64, StoreError> {
     Ok(txn.open_table(ENTRIES)?.len()?)
