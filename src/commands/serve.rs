@@ -38,6 +38,51 @@ fn run(
     Ok(ExitCode::SUCCESS)
 }
 
+/// Terminal columns of the labels before the demo's consumer URLs.
+const LABEL_COLUMNS: usize = 34;
+
+/// `text` cut (with an ellipsis) and padded to `columns` terminal columns: product names
+/// are mostly CJK, two columns a character, so counting characters misaligns them.
+fn fit(text: &str, columns: usize) -> String {
+    use unicode_width::UnicodeWidthChar;
+    let width = |c: char| c.width().unwrap_or(0);
+    let mut out = String::new();
+    let mut used = 0;
+    if unicode_width::UnicodeWidthStr::width(text) > columns {
+        for c in text.chars() {
+            if used + width(c) > columns - 1 {
+                break;
+            }
+            used += width(c);
+            out.push(c);
+        }
+        out.push('…');
+        used += 1;
+    } else {
+        out.push_str(text);
+        used = unicode_width::UnicodeWidthStr::width(text);
+    }
+    out.extend(std::iter::repeat_n(' ', columns - used));
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn labels_fit_their_columns_whatever_the_script() {
+        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let cjk = fit("unit of 阿里山高山烏龍茶（青心烏龍）150g 罐裝", 34);
+        assert_eq!(w(cjk.as_str()), 34);
+        assert!(cjk.starts_with("unit of 阿里山") && cjk.trim_end().ends_with('…'));
+        let short = fit("the recalled lot", 34);
+        assert_eq!(short, format!("the recalled lot{}", " ".repeat(18)));
+        // A wide character that would straddle the last column is left out.
+        assert_eq!(w(fit("abc溯源", 5).as_str()), 5);
+    }
+}
+
 /// Creates and seeds a demo store if there is none, serves it, and prints consumer URLs.
 pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
     suyuan_api::init_logging();
@@ -66,7 +111,10 @@ pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
         ));
         out.push_str("Consumer pages (what the QR code on each item opens):\n");
         for (what, item) in &picks {
-            out.push_str(&format!("  {what:<34} http://{host}/{item}\n"));
+            out.push_str(&format!(
+                "  {} http://{host}/{item}\n",
+                fit(what, LABEL_COLUMNS)
+            ));
         }
         out.push_str(&format!(
             "\nLog public key:  {}\nVerifier key:    {}\n",
@@ -151,8 +199,7 @@ fn demo_items(ledger: &Ledger) -> anyhow::Result<Vec<(String, String)>> {
                     .then(|| ev["body"]["product"].as_str().unwrap_or("").to_string())
             })
             .unwrap_or_default();
-        let short: String = product.chars().take(16).collect();
-        picks.push((format!("unit of {short}"), unit.clone()));
+        picks.push((format!("unit of {product}"), unit.clone()));
         if seen_lots.len() >= 2 {
             break;
         }
