@@ -66,23 +66,6 @@ fn fit(text: &str, columns: usize) -> String {
     out
 }
 
-#[cfg(test)]
-mod tests {
-    use super::fit;
-
-    #[test]
-    fn labels_fit_their_columns_whatever_the_script() {
-        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
-        let cjk = fit("unit of 阿里山高山烏龍茶（青心烏龍）150g 罐裝", 34);
-        assert_eq!(w(cjk.as_str()), 34);
-        assert!(cjk.starts_with("unit of 阿里山") && cjk.trim_end().ends_with('…'));
-        let short = fit("the recalled lot", 34);
-        assert_eq!(short, format!("the recalled lot{}", " ".repeat(18)));
-        // A wide character that would straddle the last column is left out.
-        assert_eq!(w(fit("abc溯源", 5).as_str()), 5);
-    }
-}
-
 /// Creates and seeds a demo store if there is none, serves it, and prints consumer URLs.
 pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
     suyuan_api::init_logging();
@@ -262,5 +245,22 @@ pub fn fetch_bundle(server: &str, item: &str) -> anyhow::Result<serde_json::Valu
             bail!("{url}: HTTP {code}: {msg}")
         }
         Err(e) => bail!("{url}: {e}"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::fit;
+
+    #[test]
+    fn labels_fit_their_columns_whatever_the_script() {
+        let w = |s: &str| unicode_width::UnicodeWidthStr::width(s);
+        let cjk = fit("unit of 阿里山高山烏龍茶（青心烏龍）150g 罐裝", 34);
+        assert_eq!(w(cjk.as_str()), 34);
+        assert!(cjk.starts_with("unit of 阿里山") && cjk.trim_end().ends_with('…'));
+        let short = fit("the recalled lot", 34);
+        assert_eq!(short, format!("the recalled lot{}", " ".repeat(18)));
+        // A wide character that would straddle the last column is left out.
+        assert_eq!(w(fit("abc溯源", 5).as_str()), 5);
     }
 }
