@@ -92,10 +92,8 @@ pub struct StoredEntry<'a> {
     pub recorded: String,
     pub event_id: Digest,
     pub signature: [u8; 64],
-    /// Where the canonical event lies in `bytes`.
-    pub event_range: std::ops::Range<usize>,
-    /// The same canonical event, checked to be JSON by the parse: copied out with
-    /// `to_owned`, it needs no second check.
+    /// The canonical event, a slice of `bytes` checked to be JSON by the parse: copied
+    /// out with `to_owned`, it needs no second check.
     pub event: &'a serde_json::value::RawValue,
     pub bytes: &'a [u8],
 }
@@ -133,15 +131,11 @@ impl<'a> StoredEntry<'a> {
         let signature =
             parse_signature(shape.signed.signature).map_err(|_| EntryError::BadSignature)?;
         let event_id = Digest::from_hex(shape.event_id).ok_or(EntryError::EventIdMismatch)?;
-        let event = shape.signed.event.get().as_bytes();
-        // The raw event is a slice of `bytes` itself.
-        let start = event.as_ptr() as usize - bytes.as_ptr() as usize;
         Ok(StoredEntry {
             seq: shape.seq,
             recorded: shape.recorded,
             event_id,
             signature,
-            event_range: start..start + event.len(),
             event: shape.signed.event,
             bytes,
         })
@@ -149,7 +143,7 @@ impl<'a> StoredEntry<'a> {
 
     /// The canonical event bytes, exactly as signed.
     pub fn event_bytes(&self) -> &'a [u8] {
-        &self.bytes[self.event_range.clone()]
+        self.event.get().as_bytes()
     }
 }
 

@@ -52,11 +52,6 @@ pub struct HistoryEntry {
 }
 
 impl HistoryEntry {
-    /// The canonical event text, exactly as signed.
-    pub fn event_text(&self) -> &str {
-        self.event.get()
-    }
-
     /// The event as a JSON tree, for views (`event` was checked to be JSON when the
     /// entry was parsed, so `null` would mean a JSON tree too deep to build).
     pub fn event(&self) -> Value {

@@ -88,6 +88,12 @@ mod append;
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
 
+/// The log's signing key, kept beside the database in `dir`.
+fn read_log_key(dir: &Path) -> Result<SecretKey, StoreError> {
+    SecretKey::read_file(&dir.join(LOG_KEY_FILE))
+        .map_err(|e| StoreError::Corrupt(format!("log key: {e}")))
+}
+
 impl Ledger {
     /// Creates a new log in `dir` with a fresh log key and its genesis entry.
     pub fn init(
@@ -157,10 +163,7 @@ impl Ledger {
     /// what it reads (see [`crate::warm`]).
     pub fn open_with_cache(dir: &Path, cache_bytes: usize) -> Result<Ledger, crate::LedgerError> {
         let db = open_database(dir, false, cache_bytes)?;
-        let key_path = dir.join(LOG_KEY_FILE);
-        let log_key = SecretKey::read_file(&key_path)
-            .map_err(|e| StoreError::Corrupt(format!("log key: {e}")))?;
-        Ledger::from_parts(db, dir, log_key, cache_bytes)
+        Ledger::from_parts(db, dir, read_log_key(dir)?, cache_bytes)
     }
 
     /// [`Ledger::open`] of the log in `dir` whose database file is reached through
@@ -171,9 +174,7 @@ impl Ledger {
     ) -> Result<Ledger, crate::LedgerError> {
         let cache_bytes = crate::store::DEFAULT_CACHE_BYTES;
         let db = crate::store::open_database_on(backend, cache_bytes)?;
-        let log_key = SecretKey::read_file(&dir.join(LOG_KEY_FILE))
-            .map_err(|e| StoreError::Corrupt(format!("log key: {e}")))?;
-        Ledger::from_parts(db, dir, log_key, cache_bytes)
+        Ledger::from_parts(db, dir, read_log_key(dir)?, cache_bytes)
     }
 
     fn from_parts(
