@@ -1,6 +1,6 @@
 //! A commit that fails on disk: the store's file is reached through a backend that fails
 //! every write and sync on demand (redb's own `FileBackend` underneath). Whatever was
-//! in flight when the disk failed, the group being committed and the groups pipelined
+//! in flight when the disk failed, the group being committed and the groups sequenced
 //! behind it, must get no receipt; the reopened store must hold exactly what was
 //! receipted, audit clean, and take the failed events again as new entries.
 
@@ -10,6 +10,7 @@ use std::sync::Arc;
 use suyuan_ledger::checkpoint::LogKey;
 use suyuan_ledger::event::SignedEvent;
 use suyuan_ledger::keys::SecretKey;
+use suyuan_ledger::store::StoreError;
 use suyuan_ledger::{Ledger, RegistrarSpec, Submission};
 
 const ORIGIN: &str = "failures.suyuan.test/log";
@@ -122,7 +123,7 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
     let committed = ledger.size();
 
     // The disk fails under concurrent submitters: their groups are sequenced one behind
-    // the other, and none of them may come back with a receipt.
+    // the other (pipelined when they overlap), and none may come back with a receipt.
     fail.store(true, Ordering::SeqCst);
     let failed_group = |t: usize| -> Vec<Submission> {
         (0..25)
@@ -138,15 +139,23 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    for outcome in &outcomes {
+    // The group that met the failure gets the disk's error; a group behind it, either
+    // the failure of the group it was admitted against or redb's refusal to write again
+    // before the store is reopened.
+    let mut disk_errors = 0;
+    for outcome in outcomes {
         match outcome {
-            Err(e) => assert!(!e.to_string().is_empty()),
+            Err(StoreError::Db(e)) if matches!(*e, redb::Error::Io(_)) => disk_errors += 1,
+            Err(StoreError::Db(e)) if matches!(*e, redb::Error::PreviousIo) => {}
+            Err(StoreError::EarlierGroupFailed(_)) => {}
+            Err(e) => panic!("unexpected error: {e}"),
             Ok(out) => panic!(
                 "a group was acknowledged while the disk failed: {:?}",
                 out.results.iter().map(|r| r.is_ok()).collect::<Vec<_>>()
             ),
         }
     }
+    assert_eq!(disk_errors, 1, "one group met the failure itself");
     assert_eq!(ledger.size(), committed, "the committed size is unchanged");
     drop(ledger);
     fail.store(false, Ordering::SeqCst);

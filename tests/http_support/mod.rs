@@ -141,13 +141,12 @@ pub fn get(url: &str, accept: &str) -> Resp {
     finish(agent().get(url).set("Accept", accept).call())
 }
 
+fn post_request(url: &str, ctype: &str) -> ureq::Request {
+    agent().post(url).set("Content-Type", ctype)
+}
+
 pub fn post_raw(url: &str, ctype: &str, body: &[u8]) -> Resp {
-    finish(
-        agent()
-            .post(url)
-            .set("Content-Type", ctype)
-            .send_bytes(body),
-    )
+    finish(post_request(url, ctype).send_bytes(body))
 }
 
 /// A body over the server's limit: the server answers 413 once it has read as much as it
@@ -157,11 +156,7 @@ pub fn post_raw(url: &str, ctype: &str, body: &[u8]) -> Resp {
 pub fn post_oversized(url: &str, ctype: &str, body: &[u8]) -> Resp {
     let mut last = String::new();
     for _ in 0..5 {
-        match agent()
-            .post(url)
-            .set("Content-Type", ctype)
-            .send_bytes(body)
-        {
+        match post_request(url, ctype).send_bytes(body) {
             Err(ureq::Error::Transport(e)) => last = e.to_string(),
             r => return finish(r),
         }
