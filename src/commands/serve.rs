@@ -44,25 +44,23 @@ const LABEL_COLUMNS: usize = 34;
 /// `text` cut (with an ellipsis) and padded to `columns` terminal columns: product names
 /// are mostly CJK, two columns a character, so counting characters misaligns them.
 fn fit(text: &str, columns: usize) -> String {
-    use unicode_width::UnicodeWidthChar;
-    let width = |c: char| c.width().unwrap_or(0);
+    use unicode_width::{UnicodeWidthChar, UnicodeWidthStr};
     let mut out = String::new();
-    let mut used = 0;
-    if unicode_width::UnicodeWidthStr::width(text) > columns {
+    if text.width() <= columns {
+        out.push_str(text);
+    } else {
+        let mut used = 0;
         for c in text.chars() {
-            if used + width(c) > columns - 1 {
+            used += c.width().unwrap_or(0);
+            if used > columns - 1 {
                 break;
             }
-            used += width(c);
             out.push(c);
         }
         out.push('…');
-        used += 1;
-    } else {
-        out.push_str(text);
-        used = unicode_width::UnicodeWidthStr::width(text);
     }
-    out.extend(std::iter::repeat_n(' ', columns - used));
+    let pad = columns - out.width();
+    out.extend(std::iter::repeat_n(' ', pad));
     out
 }
 
