@@ -1,6 +1,7 @@
 //! `suyuan`: the command-line face of the Suyuan ledger.
 
 mod commands;
+mod cpu_probe;
 mod load;
 mod progress;
 mod scenario;

@@ -9,6 +9,8 @@
 //! Its last line is
 //! `http_ingest_per_s=… history_p50_ms=… history_p99_ms=… history_per_s=… ed25519_verify_per_s=… http_ingest_ratio=…`
 //! where the ratio divides ingest by a single-threaded ed25519 verify loop of this run.
+//! Before the reads it prints on stderr what share of the cores the host took
+//! (`cpu_probe`), since that, not the server, is what a shared VM's tail latency shows.
 
 use crate::{load, workload};
 use anyhow::{bail, Context};
@@ -285,6 +287,14 @@ pub fn run(
         let ingest_per_s =
             batch_events as f64 / ingest(&base, clients, batched, STORIES_PER_REQUEST)?;
         eprintln!("http ingest: {single_per_s:.0} events/s one per request; {ingest_per_s:.0} events/s in batch requests");
+
+        // What the host leaves of the cores, measured with the server idle: on a shared
+        // VM, stalls of a core (invisible to the guest's steal counter) set the tail of
+        // the read latencies below, whatever the server does.
+        eprintln!(
+            "{}",
+            crate::cpu_probe::measure(Duration::from_secs(3)).summary()
+        );
 
         // (b) consumer history reads of random units: a short warm-up (the server's
         // caches of complete hash tiles fill), then the measured run.
