@@ -5,16 +5,18 @@
 //! `/proc/stat` steal counter does not always report. Benchmarks print it beside their
 //! latency figures, because a stall of a core delays every request queued on it.
 
+use std::fmt;
 use std::time::{Duration, Instant};
 
 /// Shortest gap counted as a stall (far above a clock read and a timer interrupt).
 const STALL: Duration = Duration::from_micros(200);
 
 /// What the probe saw over all its threads.
-#[derive(Debug, Default, Clone, PartialEq)]
+#[derive(Debug)]
 pub struct Availability {
-    /// Threads (one per core) and the wall time each spun.
+    /// Threads spun, one per core.
     pub threads: usize,
+    /// Wall time each thread spun, on average.
     pub seconds: f64,
     /// Share of the spinning time lost in stalls, 0–1.
     pub stolen: f64,
@@ -25,9 +27,10 @@ pub struct Availability {
     pub longest_ms: f64,
 }
 
-impl Availability {
-    pub fn summary(&self) -> String {
-        format!(
+impl fmt::Display for Availability {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
             "cpu availability: {:.1}% of {} cores' time lost in stalls ≥ {} µs over {:.1} s; \
              {} stalls ≥ 2 ms, {} ≥ 10 ms, longest {:.1} ms",
             self.stolen * 100.0,
@@ -124,10 +127,20 @@ mod tests {
     }
 
     #[test]
-    fn a_short_probe_reports_a_share_between_none_and_all() {
+    fn a_spin_keeps_only_stalls_and_loses_no_more_than_it_spun() {
+        let duration = Duration::from_millis(50);
+        let s = spin(duration);
+        assert!(s.spun >= duration);
+        assert!(s.gaps.iter().all(|g| *g >= STALL), "{:?}", s.gaps);
+        assert!(s.gaps.iter().sum::<Duration>() <= s.spun);
+    }
+
+    #[test]
+    fn the_probe_spins_every_core() {
         let a = measure(Duration::from_millis(50));
-        assert!(a.threads >= 1);
-        assert!((0.0..=1.0).contains(&a.stolen), "{}", a.stolen);
+        let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+        assert_eq!(a.threads, cores);
         assert!(a.seconds >= 0.05);
+        assert!((0.0..=1.0).contains(&a.stolen), "{}", a.stolen);
     }
 }

@@ -291,10 +291,7 @@ pub fn run(
         // What the host leaves of the cores, measured with the server idle: on a shared
         // VM, stalls of a core (invisible to the guest's steal counter) set the tail of
         // the read latencies below, whatever the server does.
-        eprintln!(
-            "{}",
-            crate::cpu_probe::measure(Duration::from_secs(3)).summary()
-        );
+        eprintln!("{}", crate::cpu_probe::measure(Duration::from_secs(3)));
 
         // (b) consumer history reads of random units: a short warm-up (the server's
         // caches of complete hash tiles fill), then the measured run.
