@@ -32,7 +32,7 @@ impl fmt::Display for Availability {
         write!(
             f,
             "cpu availability: {:.1}% of {} cores' time lost in stalls ≥ {} µs over {:.1} s; \
-             {} stalls ≥ 2 ms, {} ≥ 10 ms, longest {:.1} ms",
+             stalls ≥ 2 ms: {}, ≥ 10 ms: {}, longest {:.1} ms",
             self.stolen * 100.0,
             self.threads,
             STALL.as_micros(),
