@@ -8,7 +8,7 @@ use common::*;
 use serde_json::Value;
 use std::sync::OnceLock;
 use suyuan_ledger::audit::AuditReport;
-use suyuan_ledger::checkpoint::LogKey;
+use suyuan_ledger::checkpoint::{CheckpointError, LogKey};
 use suyuan_ledger::export::audit_export;
 use suyuan_ledger::jcs::canonicalize;
 
@@ -57,12 +57,14 @@ fn entry_count() -> usize {
         .count()
 }
 
-/// Whether the audit names a checkpoint whose log signature does not verify.
+/// Whether the audit names a checkpoint whose log signature does not verify
+/// (not merely one it could not parse or found unsigned).
 fn checkpoint_signature_fails(report: &AuditReport) -> bool {
+    let bad = CheckpointError::BadSignature.to_string();
     report
         .failures
         .iter()
-        .any(|f| f.reason.contains("checkpoint") && f.reason.contains("signature"))
+        .any(|f| f.seq.is_none() && f.reason.ends_with(&bad))
 }
 
 /// True when the report names entry `seq`, directly or as part of a named range.

@@ -10,7 +10,7 @@
 //! `http_ingest_per_s=… history_p50_ms=… history_p99_ms=… history_per_s=… ed25519_verify_per_s=… http_ingest_ratio=…`
 //! where the ratio divides ingest by a single-threaded ed25519 verify loop of this run.
 //! Before the reads it prints on stderr what share of the cores the host took
-//! (`cpu_probe`), since that, not the server, is what a shared VM's tail latency shows.
+//! (`cpu_probe`): on a shared VM, host stalls widen the tail of the read latencies.
 
 use crate::{load, workload};
 use anyhow::{bail, Context};
@@ -289,8 +289,8 @@ pub fn run(
         eprintln!("http ingest: {single_per_s:.0} events/s one per request; {ingest_per_s:.0} events/s in batch requests");
 
         // What the host leaves of the cores, measured with the server idle: on a shared
-        // VM, stalls of a core (invisible to the guest's steal counter) set the tail of
-        // the read latencies below, whatever the server does.
+        // VM, stalls of a core (invisible to the guest's steal counter) delay every read
+        // queued on it and widen the tail of the latencies below.
         eprintln!("{}", crate::cpu_probe::measure(Duration::from_secs(3)));
 
         // (b) consumer history reads of random units: a short warm-up (the server's
