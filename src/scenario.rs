@@ -12,10 +12,10 @@ use serde::Deserialize;
 use serde_json::Value;
 use std::collections::{HashMap, HashSet};
 use std::path::{Path, PathBuf};
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::keys::SecretKey;
-use suyuan_ledger::private::PrivatePart;
-use suyuan_ledger::{Ledger, Submission};
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::SecretKey;
+use suyuan_format::private::PrivatePart;
+use suyuan_store::{Ledger, Submission};
 
 #[derive(Deserialize)]
 pub struct RegistrarDef {
@@ -68,7 +68,7 @@ impl Scenario {
     }
 
     pub fn registrar_key(&self) -> anyhow::Result<SecretKey> {
-        SecretKey::read_file(&self.dir.join(&self.file.registrar.key_file))
+        suyuan_store::read_key_file(&self.dir.join(&self.file.registrar.key_file))
             .map_err(anyhow::Error::msg)
     }
 }
@@ -168,7 +168,7 @@ pub fn load(ledger: &Ledger, scenario: &Scenario) -> anyhow::Result<SeedStats> {
         }
         let key_path = scenario.dir.join(&line.key_file);
         if !keys.contains_key(&key_path) {
-            let key = SecretKey::read_file(&key_path).map_err(anyhow::Error::msg)?;
+            let key = suyuan_store::read_key_file(&key_path).map_err(anyhow::Error::msg)?;
             keys.insert(key_path.clone(), key);
         }
         let key = &keys[&key_path];

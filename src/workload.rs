@@ -3,9 +3,9 @@
 //! shipped, cleared, delivered and reviewed), all valid under the admission rules.
 
 use serde_json::{json, Value};
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::keys::SecretKey;
-use suyuan_ledger::{Ledger, RegistrarSpec, Submission};
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::SecretKey;
+use suyuan_store::{Ledger, RegistrarSpec, Submission};
 
 pub const GTIN: &str = "04710000000011";
 /// Events per story.

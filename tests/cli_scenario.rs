@@ -183,7 +183,7 @@ fn corrections_are_shown_beside_what_they_correct() {
     let corrected = entries
         .iter()
         .find(|e| {
-            suyuan_ledger::entry::entry_hash(&suyuan_ledger::jcs::canonicalize(e)).to_hex()
+            suyuan_format::entry::entry_hash(&suyuan_format::jcs::canonicalize(e)).to_hex()
                 == corrected_hash
         })
         .expect("the corrected entry");
@@ -232,13 +232,13 @@ fn indexes_rebuild_from_the_entries() {
         bundle_before.to_str().unwrap(),
     ]);
     {
-        let ledger = suyuan_ledger::Ledger::open(&store).unwrap();
+        let ledger = suyuan_store::Ledger::open(&store).unwrap();
         let registry_before: Vec<_> = {
             let mut a: Vec<_> = ledger.registry().actors().cloned().collect();
             a.sort_by(|x, y| x.id.cmp(&y.id));
             a
         };
-        let counts = |l: &suyuan_ledger::Ledger| {
+        let counts = |l: &suyuan_store::Ledger| {
             let r = l.read().unwrap();
             (
                 r.by_type("recall").unwrap(),

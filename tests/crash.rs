@@ -8,7 +8,7 @@ use common::*;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
-use suyuan_ledger::receipt::Receipt;
+use suyuan_format::receipt::Receipt;
 
 const EVENTS: usize = 18_000;
 /// Files offered to one appender run: enough that a kill usually lands mid-run.
@@ -95,7 +95,7 @@ fn acknowledged_entries_survive_sigkill() {
         acknowledged.extend(receipts);
 
         // The store opens, holds every acknowledged entry as receipted, and audits clean.
-        let ledger = suyuan_ledger::Ledger::open(&store)
+        let ledger = suyuan_store::Ledger::open(&store)
             .unwrap_or_else(|e| panic!("round {round}: store does not open: {e}"));
         for r in &acknowledged {
             let bytes = ledger
@@ -103,7 +103,7 @@ fn acknowledged_entries_survive_sigkill() {
                 .unwrap()
                 .unwrap_or_else(|| panic!("round {round}: acknowledged entry {} lost", r.seq));
             assert_eq!(
-                suyuan_ledger::entry::entry_hash(&bytes).to_hex(),
+                suyuan_format::entry::entry_hash(&bytes).to_hex(),
                 r.entry_hash,
                 "round {round}: entry {} differs from its receipt",
                 r.seq

@@ -7,10 +7,10 @@ mod http_support;
 use http_support::*;
 use serde_json::{json, Value};
 use std::process::Command;
-use suyuan_ledger::checkpoint::{Checkpoint, LogKey};
-use suyuan_ledger::encoding::Digest;
-use suyuan_ledger::merkle::verify_inclusion;
-use suyuan_ledger::receipt::Receipt;
+use suyuan_format::checkpoint::{Checkpoint, LogKey};
+use suyuan_format::encoding::Digest;
+use suyuan_format::merkle::verify_inclusion;
+use suyuan_format::receipt::Receipt;
 
 fn digests(v: &Value) -> Vec<Digest> {
     v.as_array()
@@ -98,7 +98,7 @@ fn submit_read_prove_resolve() {
     for e in entries {
         let bytes = e["entry"].as_str().unwrap().as_bytes();
         verify_inclusion(
-            &suyuan_ledger::hash::leaf_hash(bytes),
+            &suyuan_format::hash::leaf_hash(bytes),
             e["seq"].as_u64().unwrap(),
             cp.size,
             &digests(&e["proof"]),
@@ -230,7 +230,7 @@ fn submit_read_prove_resolve() {
         "application/json",
     )
     .json();
-    assert!(suyuan_ledger::bundle::verify(&bundle, &vkey).ok());
+    assert!(suyuan_core::bundle::verify(&bundle, &vkey).ok());
     let out = Command::new(BIN)
         .args([
             "verify",
@@ -334,7 +334,7 @@ fn every_error_code() {
     // 403: a key not registered to the actor.
     let mut imp = w.production_event("X2", "imp");
     imp["key"] = json!(w.lab.public());
-    let signed = suyuan_ledger::event::SignedEvent::sign(imp, &w.lab.key)
+    let signed = suyuan_format::event::SignedEvent::sign(imp, &w.lab.key)
         .unwrap()
         .to_json();
     check(post(&url, &signed), 403, "key_not_registered");

@@ -8,7 +8,7 @@ use http_support::*;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
-use suyuan_ledger::receipt::Receipt;
+use suyuan_format::receipt::Receipt;
 
 #[test]
 fn sigkill_under_concurrent_submissions_loses_no_receipted_entry() {

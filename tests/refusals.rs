@@ -2,10 +2,10 @@
 //! reason (code and field), and the store is byte-for-byte unchanged afterwards.
 
 use serde_json::{json, Value};
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::export::write_export;
-use suyuan_ledger::keys::SecretKey;
-use suyuan_ledger::{Ledger, RegistrarSpec, Submission};
+use suyuan_core::export::write_export;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::SecretKey;
+use suyuan_store::{Ledger, RegistrarSpec, Submission};
 
 struct World {
     _tmp: tempfile::TempDir,
@@ -19,7 +19,7 @@ struct World {
 const LOT: &str = "01/04719865001270/10/AL2604Q1";
 
 fn now_minus(hours: i64) -> String {
-    suyuan_ledger::time_format::rfc3339(
+    suyuan_format::time_format::rfc3339(
         time::OffsetDateTime::now_utc() - time::Duration::hours(hours),
     )
 }
@@ -40,7 +40,7 @@ fn production(actor: &str, key: &SecretKey, client_id: &str, item: &str) -> Valu
 fn submit(
     ledger: &Ledger,
     signed: SignedEvent,
-) -> Result<suyuan_ledger::receipt::Receipt, suyuan_ledger::admission::Refusal> {
+) -> Result<suyuan_format::receipt::Receipt, suyuan_core::admission::Refusal> {
     ledger
         .append_batch(vec![Submission {
             signed,
@@ -228,7 +228,7 @@ fn forged_signature() {
         &w.farm,
     )
     .unwrap();
-    forged.signature = mallory.sign(suyuan_ledger::keys::EVENT_CONTEXT, &forged.canonical_event);
+    forged.signature = mallory.sign(suyuan_format::keys::EVENT_CONTEXT, &forged.canonical_event);
     assert_refused(
         &w,
         forged,
@@ -319,7 +319,7 @@ fn missing_references() {
 fn future_times_and_floats() {
     let w = world();
     let mut ev = production("TW-FARM", &w.farm, "p8", "01/04719865001270/10/LOT8");
-    ev["time"] = json!(suyuan_ledger::time_format::rfc3339(
+    ev["time"] = json!(suyuan_format::time_format::rfc3339(
         time::OffsetDateTime::now_utc() + time::Duration::hours(1)
     ));
     assert_refused(

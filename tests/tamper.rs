@@ -7,10 +7,10 @@ mod common;
 use common::*;
 use serde_json::Value;
 use std::sync::OnceLock;
-use suyuan_ledger::audit::AuditReport;
-use suyuan_ledger::checkpoint::{CheckpointError, LogKey};
-use suyuan_ledger::export::audit_export;
-use suyuan_ledger::jcs::canonicalize;
+use suyuan_core::audit::AuditReport;
+use suyuan_core::export::audit_export;
+use suyuan_format::checkpoint::{CheckpointError, LogKey};
+use suyuan_format::jcs::canonicalize;
 
 struct Export {
     lines: Vec<String>,
@@ -255,7 +255,7 @@ fn altered_or_missing_checkpoints_are_detected() {
     assert!(checkpoint_signature_fails(&r), "size: {:?}", r.failures);
     let r = edit(first_cp, &|note| {
         let mut l: Vec<String> = note.split('\n').map(String::from).collect();
-        l[2] = suyuan_ledger::encoding::b64(&[7u8; 32]);
+        l[2] = suyuan_format::encoding::b64(&[7u8; 32]);
         l.join("\n")
     });
     assert!(
@@ -269,9 +269,9 @@ fn altered_or_missing_checkpoints_are_detected() {
     let r = edit(last_cp, &|note| {
         let (text, sig_line) = note.split_once("\n\n").unwrap();
         let (prefix, b64) = sig_line.trim_end().rsplit_once(' ').unwrap();
-        let mut bytes = suyuan_ledger::encoding::unb64(b64).unwrap();
+        let mut bytes = suyuan_format::encoding::unb64(b64).unwrap();
         bytes[4 + 10] ^= 0x01;
-        let b64 = suyuan_ledger::encoding::b64(&bytes);
+        let b64 = suyuan_format::encoding::b64(&bytes);
         format!("{text}\n\n{prefix} {b64}\n")
     });
     assert!(

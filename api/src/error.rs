@@ -4,8 +4,8 @@ use crate::wire::{ErrorBody, ErrorDetail};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use suyuan_ledger::admission::Refusal;
-use suyuan_ledger::event::ValidationError;
+use suyuan_core::admission::Refusal;
+use suyuan_format::event::ValidationError;
 
 #[derive(Debug, Clone)]
 pub struct ApiError {
@@ -83,8 +83,15 @@ impl From<&Refusal> for ApiError {
     }
 }
 
-impl From<suyuan_ledger::StoreError> for ApiError {
-    fn from(e: suyuan_ledger::StoreError) -> ApiError {
+impl From<suyuan_store::StoreError> for ApiError {
+    fn from(e: suyuan_store::StoreError) -> ApiError {
+        tracing::error!(error = %e, "store error");
+        ApiError::internal(format!("storage error: {e}"))
+    }
+}
+
+impl From<suyuan_core::storage::StorageError> for ApiError {
+    fn from(e: suyuan_core::storage::StorageError) -> ApiError {
         tracing::error!(error = %e, "store error");
         ApiError::internal(format!("storage error: {e}"))
     }

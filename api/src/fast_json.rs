@@ -165,7 +165,7 @@ mod tests {
     use super::*;
     use crate::wire::{CheckpointRef, HexHash};
     use serde_json::value::RawValue;
-    use suyuan_ledger::encoding::Digest;
+    use suyuan_format::encoding::Digest;
 
     fn entry_body(seq: u64, entry: &str, proof: usize) -> HistoryEntryBody {
         HistoryEntryBody {

@@ -31,7 +31,7 @@ use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
 use std::time::Duration;
-use suyuan_ledger::Ledger;
+use suyuan_store::Ledger;
 
 /// Limits and settings of a server.
 #[derive(Clone, Debug)]
@@ -114,7 +114,7 @@ impl AppState {
     }
 }
 
-/// Fills the store's page cache on a background thread (see `suyuan_ledger::warm`);
+/// Fills the store's page cache on a background thread (see `suyuan_store::Warmed`);
 /// requests are served meanwhile, and `/healthz` says when it is done. The thread holds
 /// only the ledger, so a shutdown does not wait for it.
 pub fn warm_cache(state: &Shared) {

@@ -9,12 +9,12 @@ use axum::http::{header, HeaderMap, StatusCode, Uri};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
-use suyuan_ledger::checkpoint::{Checkpoint, LogKey};
-use suyuan_ledger::encoding::{b64, Digest};
-use suyuan_ledger::entry::EntryView;
-use suyuan_ledger::history::{history as build_history, HistoryError};
-use suyuan_ledger::reader::Reader;
-use suyuan_ledger::Ledger;
+use suyuan_core::history::{history as build_history, HistoryError};
+use suyuan_format::checkpoint::{Checkpoint, LogKey};
+use suyuan_format::encoding::{b64, Digest};
+use suyuan_format::entry::EntryView;
+use suyuan_store::Ledger;
+use suyuan_store::Reader;
 
 /// Runs a read against the ledger, on the async worker itself. Reads are short (a
 /// history with its proofs is about 0.2 ms of CPU, its pages in redb's cache or the OS
@@ -102,7 +102,7 @@ pub async fn history(State(state): State<Shared>, uri: Uri) -> Result<Response, 
 pub async fn bundle(State(state): State<Shared>, uri: Uri) -> Result<Response, ApiError> {
     let item = raw_tail(&uri, "/v1/bundle/").to_string();
     let v = read_ledger(&state, move |ledger| {
-        suyuan_ledger::bundle::create(&ledger.read()?, &item).map_err(history_error)
+        suyuan_core::bundle::create(&ledger.read()?, &item).map_err(history_error)
     })?;
     Ok(([(header::CACHE_CONTROL, "no-store")], Json(v)).into_response())
 }
@@ -243,7 +243,7 @@ pub async fn inclusion_proof(
         Ok(InclusionProofBody {
             seq,
             size,
-            leaf_hash: suyuan_ledger::hash::leaf_hash(&bytes).to_hex(),
+            leaf_hash: suyuan_format::hash::leaf_hash(&bytes).to_hex(),
             proof: hexes(proof),
             checkpoint: (size == latest).then_some(note),
         })
@@ -391,7 +391,7 @@ pub async fn document(
     State(state): State<Shared>,
     Path((kind, number)): Path<(String, String)>,
 ) -> Result<Json<DocumentBody>, ApiError> {
-    if suyuan_ledger::event::DocKind::parse(&kind).is_none() {
+    if suyuan_format::event::DocKind::parse(&kind).is_none() {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",

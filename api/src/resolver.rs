@@ -12,8 +12,8 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode, Uri};
 use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
-use suyuan_ledger::gs1::Item;
-use suyuan_ledger::history::{history, HistoryError};
+use suyuan_core::history::{history, HistoryError};
+use suyuan_format::gs1::Item;
 
 #[derive(Deserialize, Default)]
 pub struct PageQuery {

@@ -16,9 +16,9 @@ use serde::Deserialize;
 use serde_json::value::RawValue;
 use serde_json::Value;
 use std::borrow::Cow;
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::private::PrivatePart;
-use suyuan_ledger::Submission;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::private::PrivatePart;
+use suyuan_store::Submission;
 
 /// Checks the content type and that the body is UTF-8 text; the callers parse it.
 fn json_text(

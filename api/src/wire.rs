@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use serde_json::Value;
-use suyuan_ledger::encoding::Digest;
+use suyuan_format::encoding::Digest;
 use utoipa::ToSchema;
 
 /// An error: a stable machine-readable code, a message for people, and the field at
@@ -58,8 +58,8 @@ pub struct ReceiptBody {
     pub checkpoint: String,
 }
 
-impl From<suyuan_ledger::receipt::Receipt> for ReceiptBody {
-    fn from(r: suyuan_ledger::receipt::Receipt) -> Self {
+impl From<suyuan_format::receipt::Receipt> for ReceiptBody {
+    fn from(r: suyuan_format::receipt::Receipt) -> Self {
         ReceiptBody {
             origin: r.origin,
             seq: r.seq,
@@ -226,8 +226,8 @@ pub struct ActorBody {
     pub keys: Vec<KeyBody>,
 }
 
-impl From<&suyuan_ledger::registry::ActorRecord> for ActorBody {
-    fn from(a: &suyuan_ledger::registry::ActorRecord) -> Self {
+impl From<&suyuan_core::registry::ActorRecord> for ActorBody {
+    fn from(a: &suyuan_core::registry::ActorRecord) -> Self {
         ActorBody {
             id: a.id.clone(),
             name: a.name.clone(),

@@ -11,10 +11,10 @@ use crate::metrics::Metrics;
 use std::sync::mpsc;
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
-use suyuan_ledger::admission::Refusal;
-use suyuan_ledger::checkpoint::Checkpoint;
-use suyuan_ledger::receipt::Receipt;
-use suyuan_ledger::{Ledger, Submission};
+use suyuan_core::admission::Refusal;
+use suyuan_format::checkpoint::Checkpoint;
+use suyuan_format::receipt::Receipt;
+use suyuan_store::{Ledger, Submission};
 use tokio::sync::oneshot;
 
 /// Most submissions committed in one transaction.

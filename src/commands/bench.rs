@@ -9,9 +9,9 @@ use rayon::prelude::*;
 use std::path::Path;
 use std::process::ExitCode;
 use std::time::Instant;
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::keys::EVENT_CONTEXT;
-use suyuan_ledger::Submission;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::EVENT_CONTEXT;
+use suyuan_store::Submission;
 
 /// Concurrent submitters.
 const SUBMITTERS: usize = 3;

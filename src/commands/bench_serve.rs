@@ -21,9 +21,9 @@ use std::process::{Command, ExitCode, Stdio};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::keys::{SecretKey, EVENT_CONTEXT};
-use suyuan_ledger::Submission;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::{SecretKey, EVENT_CONTEXT};
+use suyuan_store::Submission;
 
 /// Worker threads of the load generator's runtime (the server has the same cores).
 const CLIENT_THREADS: usize = 1;
@@ -198,8 +198,8 @@ pub fn run(
     let tmp = tempfile::tempdir().context("creating a temporary directory")?;
     let dir = keep.map_or_else(|| tmp.path().join("bench"), std::path::Path::to_path_buf);
     let keys = workload::keys();
-    let stories = if dir.join(suyuan_ledger::store::DB_FILE).exists() {
-        let ledger = suyuan_ledger::Ledger::open(&dir)?;
+    let stories = if dir.join(suyuan_store::DB_FILE).exists() {
+        let ledger = suyuan_store::Ledger::open(&dir)?;
         let stories =
             (ledger.size() as usize).saturating_sub(workload::SETUP_ENTRIES) / workload::PER_STORY;
         if stories * workload::PER_STORY < entries {

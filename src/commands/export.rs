@@ -8,7 +8,7 @@ pub fn run(dir: &Path, item: Option<&str>, out: &Path) -> anyhow::Result<ExitCod
     let reader = ledger.read()?;
     match item {
         Some(item) => {
-            let bundle = suyuan_ledger::bundle::create(&reader, item)?;
+            let bundle = suyuan_core::bundle::create(&reader, item)?;
             std::fs::write(out, serde_json::to_vec_pretty(&bundle)?)
                 .with_context(|| format!("writing {}", out.display()))?;
             eprintln!(
@@ -22,7 +22,7 @@ pub fn run(dir: &Path, item: Option<&str>, out: &Path) -> anyhow::Result<ExitCod
             let file = std::fs::File::create(out)
                 .with_context(|| format!("creating {}", out.display()))?;
             let mut w = BufWriter::new(file);
-            let n = suyuan_ledger::export::write_export(
+            let n = suyuan_core::export::write_export(
                 &reader,
                 ledger.origin(),
                 &ledger.verifier_key(),

@@ -1,8 +1,8 @@
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
-use suyuan_ledger::keys::SecretKey;
-use suyuan_ledger::{Ledger, RegistrarSpec};
+use suyuan_format::keys::SecretKey;
+use suyuan_store::{Ledger, RegistrarSpec};
 
 pub fn run(
     dir: &Path,
@@ -13,12 +13,12 @@ pub fn run(
     jurisdiction: &str,
 ) -> anyhow::Result<ExitCode> {
     let key = match registrar_key {
-        Some(path) => SecretKey::read_file(path).map_err(anyhow::Error::msg)?,
+        Some(path) => suyuan_store::read_key_file(path).map_err(anyhow::Error::msg)?,
         None => {
             std::fs::create_dir_all(dir).with_context(|| format!("creating {}", dir.display()))?;
             let path = dir.join("registrar.key");
             let key = SecretKey::generate();
-            key.write_file(&path)
+            suyuan_store::write_key_file(&key, &path)
                 .with_context(|| format!("writing {}", path.display()))?;
             eprintln!("registrar key written to {}", path.display());
             key

@@ -14,7 +14,7 @@ pub mod verify;
 
 use anyhow::Context;
 use std::path::Path;
-use suyuan_ledger::Ledger;
+use suyuan_store::Ledger;
 
 /// Opens the log in `dir` with a message that says what to do when it is missing.
 pub fn open(dir: &Path) -> anyhow::Result<Ledger> {

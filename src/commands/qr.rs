@@ -3,7 +3,7 @@
 use anyhow::{bail, Context};
 use std::path::Path;
 use std::process::ExitCode;
-use suyuan_ledger::gs1::Item;
+use suyuan_format::gs1::Item;
 
 pub fn run(item: &str, out: &Path, base: &str) -> anyhow::Result<ExitCode> {
     let path = Item::parse(item)

@@ -1,7 +1,7 @@
 use crate::scenario::{default_dir, load, Scenario};
 use std::path::Path;
 use std::process::ExitCode;
-use suyuan_ledger::{Ledger, RegistrarSpec};
+use suyuan_store::{Ledger, RegistrarSpec};
 
 pub fn run(dir: &Path, scenario_dir: Option<&Path>) -> anyhow::Result<ExitCode> {
     let scenario = Scenario::open(
@@ -16,7 +16,7 @@ pub fn run(dir: &Path, scenario_dir: Option<&Path>) -> anyhow::Result<ExitCode> 
 
 /// Creates the log if needed (with the scenario's registrar) and loads the scenario.
 pub fn seed(dir: &Path, scenario: &Scenario) -> anyhow::Result<Ledger> {
-    let ledger = if dir.join(suyuan_ledger::store::DB_FILE).exists() {
+    let ledger = if dir.join(suyuan_store::DB_FILE).exists() {
         super::open(dir)?
     } else {
         let key = scenario.registrar_key()?;

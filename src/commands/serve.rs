@@ -5,14 +5,14 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
-use suyuan_ledger::entry::EntryView;
-use suyuan_ledger::gs1::Item;
-use suyuan_ledger::Ledger;
+use suyuan_format::entry::EntryView;
+use suyuan_format::gs1::Item;
+use suyuan_store::Ledger;
 
 /// Serves the log in `data`, creating it (with a new registrar key) if there is none.
 pub fn serve(data: &Path, listen: &str, cache_bytes: usize) -> anyhow::Result<ExitCode> {
     suyuan_api::init_logging();
-    if !data.join(suyuan_ledger::store::DB_FILE).exists() {
+    if !data.join(suyuan_store::DB_FILE).exists() {
         super::init::run(data, None, None, "registrar", "Suyuan registrar", "CN")?;
     }
     let ledger = Ledger::open_with_cache(data, cache_bytes)
@@ -70,7 +70,7 @@ pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
     let dir = data
         .map(Path::to_path_buf)
         .unwrap_or_else(|| PathBuf::from("suyuan-demo"));
-    let ledger = if dir.join(suyuan_ledger::store::DB_FILE).exists() {
+    let ledger = if dir.join(suyuan_store::DB_FILE).exists() {
         eprintln!("using the existing demo store in {}", dir.display());
         super::open(&dir)?
     } else {

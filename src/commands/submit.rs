@@ -3,10 +3,9 @@ use serde_json::Value;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::keys::SecretKey;
-use suyuan_ledger::private::PrivatePart;
-use suyuan_ledger::Submission;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::private::PrivatePart;
+use suyuan_store::Submission;
 
 /// Each file holds an unsigned event, or `{"event": {…}, "private": {…}}`. A missing `key`
 /// is filled in with the key file's public key.
@@ -16,7 +15,7 @@ pub fn run(
     files: &[PathBuf],
     group: usize,
 ) -> anyhow::Result<ExitCode> {
-    let key = SecretKey::read_file(key_path).map_err(anyhow::Error::msg)?;
+    let key = suyuan_store::read_key_file(key_path).map_err(anyhow::Error::msg)?;
     let ledger = super::open(dir)?;
     let mut subs = Vec::new();
     for file in files {

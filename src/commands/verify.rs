@@ -2,9 +2,9 @@ use crate::progress;
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
-use suyuan_ledger::audit::AuditReport;
-use suyuan_ledger::checkpoint::LogKey;
-use suyuan_ledger::reader::Reader;
+use suyuan_core::audit::AuditReport;
+use suyuan_format::checkpoint::LogKey;
+use suyuan_store::Reader;
 
 /// Exit codes: 0 everything checks, 1 something failed (named), 2 usage or I/O error.
 pub fn run(
@@ -37,7 +37,7 @@ pub fn run_server(server: &str, item: Option<&str>, log_key: Option<&str>) -> Ex
         let key = pinned(log_key)?;
         let item = item.context("--item ITEM is required with --server")?;
         let bundle = crate::commands::serve::fetch_bundle(server, item)?;
-        Ok(suyuan_ledger::bundle::verify(&bundle, &key))
+        Ok(suyuan_core::bundle::verify(&bundle, &key))
     })();
     match result {
         Ok(report) => print_report(&report),
@@ -75,9 +75,7 @@ fn print_report(report: &AuditReport) -> ExitCode {
 }
 
 pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditReport> {
-    let db =
-        suyuan_ledger::store::open_database(dir, false, suyuan_ledger::store::DEFAULT_CACHE_BYTES)?;
-    let reader = Reader::new(db.begin_read()?)?;
+    let reader = Reader::open_dir(dir)?;
     let origin = reader.meta("origin")?.context("the store has no origin")?;
     let key = match log_key {
         Some(k) => LogKey::parse(k)?,
@@ -92,7 +90,7 @@ pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditRep
         key: key.key,
     };
     let bar = progress::bar(reader.size(), "verifying");
-    let report = suyuan_ledger::audit::audit_store(&reader, key, &|n| bar.set_position(n))?;
+    let report = suyuan_core::audit::audit_store(&reader, key, &|n| bar.set_position(n))?;
     bar.finish_and_clear();
     Ok(report)
 }
@@ -101,7 +99,7 @@ fn verify_export(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
     let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bar(len / 1000, "verifying");
-    let report = suyuan_ledger::export::audit_export(std::io::BufReader::new(f), key, &|n| {
+    let report = suyuan_core::export::audit_export(std::io::BufReader::new(f), key, &|n| {
         bar.set_position(n)
     })?;
     bar.finish_and_clear();
@@ -112,5 +110,5 @@ fn verify_bundle(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
     let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let bundle: serde_json::Value =
         serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
-    Ok(suyuan_ledger::bundle::verify(&bundle, &key))
+    Ok(suyuan_core::bundle::verify(&bundle, &key))
 }

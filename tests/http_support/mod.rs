@@ -7,8 +7,8 @@ use std::io::{BufRead, BufReader, Read};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
-use suyuan_ledger::event::SignedEvent;
-use suyuan_ledger::keys::SecretKey;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::SecretKey;
 
 pub const BIN: &str = env!("CARGO_BIN_EXE_suyuan");
 pub const GTIN: &str = "04710000000011";
@@ -192,9 +192,9 @@ impl Actor {
     }
     /// Signs any JSON as an event, valid or not.
     pub fn sign_raw(&self, event: Value) -> Value {
-        let bytes = suyuan_ledger::jcs::canonicalize(&event);
-        let sig = self.key.sign(suyuan_ledger::keys::EVENT_CONTEXT, &bytes);
-        json!({"event": event, "signature": suyuan_ledger::encoding::b64(&sig)})
+        let bytes = suyuan_format::jcs::canonicalize(&event);
+        let sig = self.key.sign(suyuan_format::keys::EVENT_CONTEXT, &bytes);
+        json!({"event": event, "signature": suyuan_format::encoding::b64(&sig)})
     }
 
     pub fn sign(&self, event: Value) -> Value {
@@ -238,7 +238,7 @@ pub fn init_world(dir: &Path) -> World {
     std::fs::create_dir_all(dir).unwrap();
     let key_path = dir.with_extension("registrar.key");
     let _ = std::fs::remove_file(&key_path);
-    registrar.key.write_file(&key_path).unwrap();
+    suyuan_store::write_key_file(&registrar.key, &key_path).unwrap();
     let log_key = run_ok(&[
         "init",
         "--data",

@@ -15,9 +15,9 @@ use i18n::{label, t, Lang};
 use serde_json::{json, Value};
 use std::collections::BTreeMap;
 use std::fmt::Write;
-use suyuan_ledger::history::{History, Via};
-use suyuan_ledger::registry::Registry;
-use suyuan_ledger::roles::EventType;
+use suyuan_core::history::{History, Via};
+use suyuan_core::registry::Registry;
+use suyuan_format::roles::EventType;
 
 pub const STYLE: &str = include_str!("style.css");
 pub const SCRIPT: &str = include_str!("verify.js");
@@ -697,8 +697,8 @@ pub fn home_page(lang: Lang, origin: &str, size: u64) -> String {
 
 /// The Content-Security-Policy of pages: nothing from elsewhere, only this script.
 pub fn csp() -> String {
-    use suyuan_ledger::encoding::b64;
-    use suyuan_ledger::hash::sha256;
+    use suyuan_format::encoding::b64;
+    use suyuan_format::hash::sha256;
     format!(
         "default-src 'none'; script-src 'sha256-{}'; style-src 'sha256-{}'; img-src 'self'; connect-src 'self'; form-action 'self'; base-uri 'none'; frame-ancestors 'none'",
         b64(&sha256(SCRIPT.as_bytes())),

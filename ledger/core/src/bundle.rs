@@ -1,0 +1,305 @@
+//! Evidence bundles: everything needed to check one item's history offline.
+//!
+//! ```json
+//! {"format":"suyuan-bundle-v1","item":"01/…","origin":"…","checkpoint":"<signed note>",
+//!  "chains":["01/…", …],
+//!  "entries":[{"seq":N,"via":"item","entry":"<entry bytes as a JSON string>","proof":["<hex>",…]}, …],
+//!  "registrations":[{"seq":N,"entry":"…","proof":[…]}, …]}
+//! ```
+//! Each proof is the RFC 9162 inclusion proof of that entry in the checkpoint's tree.
+//! `chains` lists chains given complete (every entry from the first to the latest at
+//! checkpoint time), so their hash links prove nothing was dropped from the middle.
+//! `registrations` are the complete `actor:ID` chains of every signer involved.
+
+use crate::audit::{AuditReport, Failure};
+use crate::history::{history, HistoryError};
+use crate::registry::Registry;
+use crate::storage::LogReader;
+use crate::storage::StorageError;
+use serde_json::{json, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use suyuan_format::checkpoint::{Checkpoint, LogKey};
+use suyuan_format::encoding::Digest;
+use suyuan_format::entry::EntryView;
+use suyuan_format::event::body::RegistrationAction;
+use suyuan_format::event::{actor_chain_key, Body, Event};
+use suyuan_format::keys::EVENT_CONTEXT;
+use suyuan_format::merkle::verify_inclusion;
+
+pub const BUNDLE_FORMAT: &str = "suyuan-bundle-v1";
+
+fn entry_json(
+    reader: &dyn LogReader,
+    seq: u64,
+    size: u64,
+    via: Option<&str>,
+) -> Result<Value, StorageError> {
+    let bytes = reader
+        .entry(seq)?
+        .ok_or_else(|| StorageError::Corrupt(format!("entry {seq} missing")))?;
+    let proof: Vec<String> = reader
+        .inclusion_proof(seq, size)?
+        .iter()
+        .map(Digest::to_hex)
+        .collect();
+    let text = String::from_utf8(bytes)
+        .map_err(|_| StorageError::Corrupt(format!("entry {seq} is not UTF-8")))?;
+    let mut v = json!({"seq": seq, "entry": text, "proof": proof});
+    if let Some(via) = via {
+        v["via"] = json!(via);
+    }
+    Ok(v)
+}
+
+/// Builds the evidence bundle of `item` against the latest checkpoint.
+pub fn create(reader: &dyn LogReader, item: &str) -> Result<Value, HistoryError> {
+    let h = history(reader, item)?;
+    let (size, note) = reader.latest_checkpoint_note()?;
+    let mut picked: BTreeMap<u64, String> = h
+        .entries
+        .iter()
+        .map(|e| (e.seq, e.via.describe()))
+        .collect();
+    for chain in &h.chains {
+        for seq in reader.chain(chain)? {
+            picked.entry(seq).or_insert_with(|| "chain".into());
+        }
+    }
+    // Registrations of every signer, and of the registrars who registered them.
+    let mut actors: BTreeSet<String> = BTreeSet::new();
+    let mut queue: Vec<u64> = picked.keys().copied().collect();
+    let mut registrations: BTreeSet<u64> = BTreeSet::new();
+    while let Some(seq) = queue.pop() {
+        let bytes = reader
+            .entry(seq)?
+            .ok_or_else(|| StorageError::Corrupt(format!("entry {seq} missing")))?;
+        let view = EntryView::parse_stored(&bytes)
+            .map_err(|e| StorageError::Corrupt(format!("entry {seq}: {e}")))?;
+        let mut names = vec![view.event["actor"].as_str().unwrap_or_default().to_string()];
+        if let Some(subject) = view.event["body"]["subject"].as_str() {
+            names.push(subject.to_string());
+        }
+        for actor in names {
+            if actors.insert(actor.clone()) {
+                for s in reader.chain(&actor_chain_key(&actor))? {
+                    if registrations.insert(s) {
+                        queue.push(s);
+                    }
+                }
+            }
+        }
+    }
+    let entries: Vec<Value> = picked
+        .iter()
+        .filter(|(seq, _)| !registrations.contains(seq))
+        .map(|(&seq, via)| entry_json(reader, seq, size, Some(via)))
+        .collect::<Result<_, _>>()?;
+    let regs: Vec<Value> = registrations
+        .iter()
+        .map(|&seq| entry_json(reader, seq, size, None))
+        .collect::<Result<_, _>>()?;
+    let mut chains = h.chains.clone();
+    chains.extend(actors.iter().map(|a| actor_chain_key(a)));
+    let origin = note.lines().next().unwrap_or_default().to_string();
+    Ok(json!({
+        "format": BUNDLE_FORMAT,
+        "item": h.item,
+        "origin": origin,
+        "checkpoint": note,
+        "chains": chains,
+        "entries": entries,
+        "registrations": regs,
+    }))
+}
+
+/// Verifies a bundle with the log key pinned.
+pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
+    let mut failures = Vec::new();
+    let mut fail = |seq: Option<u64>, reason: String| failures.push(Failure { seq, reason });
+    if bundle["format"] != BUNDLE_FORMAT {
+        fail(
+            None,
+            format!("format is {}, expected {BUNDLE_FORMAT}", bundle["format"]),
+        );
+        return AuditReport {
+            failures,
+            ..Default::default()
+        };
+    }
+    let cp = match bundle["checkpoint"]
+        .as_str()
+        .map(|n| Checkpoint::verify(n, log_key))
+    {
+        Some(Ok(cp)) => cp,
+        Some(Err(e)) => {
+            fail(None, format!("checkpoint: {e}"));
+            return AuditReport {
+                failures,
+                ..Default::default()
+            };
+        }
+        None => {
+            fail(None, "no checkpoint".into());
+            return AuditReport {
+                failures,
+                ..Default::default()
+            };
+        }
+    };
+    // Every entry: well-formed and included in the checkpoint's tree.
+    let mut all: BTreeMap<u64, (Vec<u8>, bool)> = BTreeMap::new();
+    for (list, is_reg) in [("registrations", true), ("entries", false)] {
+        for (i, e) in bundle[list]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+            .iter()
+            .enumerate()
+        {
+            let (Some(seq), Some(text), Some(proof)) = (
+                e["seq"].as_u64(),
+                e["entry"].as_str(),
+                e["proof"].as_array(),
+            ) else {
+                fail(None, format!("{list}[{i}] lacks seq, entry or proof"));
+                continue;
+            };
+            let proof: Option<Vec<Digest>> = proof
+                .iter()
+                .map(|p| p.as_str().and_then(Digest::from_hex))
+                .collect();
+            let Some(proof) = proof else {
+                fail(
+                    Some(seq),
+                    "inclusion proof is not a list of hex hashes".into(),
+                );
+                continue;
+            };
+            let bytes = text.as_bytes().to_vec();
+            if let Err(err) = verify_inclusion(
+                &suyuan_format::hash::leaf_hash(&bytes),
+                seq,
+                cp.size,
+                &proof,
+                &cp.root,
+            ) {
+                fail(
+                    Some(seq),
+                    format!("not included in the checkpoint of size {}: {err}", cp.size),
+                );
+            }
+            if all.insert(seq, (bytes, is_reg)).is_some() {
+                fail(Some(seq), "listed twice".into());
+            }
+        }
+    }
+    // Replay registrations and check every entry's signer, key, role and signature.
+    let mut registry = Registry::default();
+    // seq → (entry hash, prev links)
+    let mut views: BTreeMap<u64, (Digest, BTreeMap<String, Option<Digest>>)> = BTreeMap::new();
+    for (&seq, (bytes, _)) in &all {
+        let view = match EntryView::parse(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                fail(Some(seq), e.to_string());
+                continue;
+            }
+        };
+        if view.seq != seq {
+            fail(Some(seq), format!("entry says seq {}", view.seq));
+        }
+        let event = match Event::parse_bytes(&view.event_bytes) {
+            Ok(ev) => ev,
+            Err(e) => {
+                fail(Some(seq), format!("invalid event: {e}"));
+                continue;
+            }
+        };
+        if event
+            .key
+            .verify(EVENT_CONTEXT, &view.event_bytes, &view.signature)
+            .is_err()
+        {
+            fail(
+                Some(seq),
+                format!("signature does not verify against key {}", event.key),
+            );
+        }
+        let genesis =
+            matches!(&event.body, Body::Registration(r) if r.action == RegistrationAction::Genesis);
+        if genesis {
+            if seq != 0 {
+                fail(Some(seq), "a genesis entry that is not entry 0".into());
+            }
+        } else {
+            match registry.check_key(&event.actor.0, &event.key, seq) {
+                Err(e) => fail(Some(seq), e.to_string()),
+                Ok(record) => {
+                    let allowed = event.kind.allowed_roles();
+                    let by_author = matches!(&event.body, Body::Correction(_));
+                    if !record.roles.iter().any(|r| allowed.contains(r)) && !by_author {
+                        fail(
+                            Some(seq),
+                            format!(
+                                "actor {} may not record {} events",
+                                event.actor.0,
+                                event.kind.as_str()
+                            ),
+                        );
+                    }
+                }
+            }
+        }
+        if let Body::Registration(r) = &event.body {
+            if let Err(e) = registry.apply(r, seq) {
+                fail(Some(seq), format!("registration: {e}"));
+            }
+        }
+        views.insert(seq, (view.hash(), view.prev));
+    }
+    // Complete chains: every link in order, the first pointing at nothing.
+    let chains: Vec<String> = bundle["chains"]
+        .as_array()
+        .map(|a| {
+            a.iter()
+                .filter_map(|c| c.as_str().map(String::from))
+                .collect()
+        })
+        .unwrap_or_default();
+    let item = bundle["item"].as_str().unwrap_or_default();
+    if !chains.iter().any(|c| c == item) {
+        fail(
+            None,
+            format!("the bundle does not give the chain of its item {item}"),
+        );
+    }
+    for chain in &chains {
+        let mut head: Option<Digest> = None;
+        let mut count = 0;
+        for (&seq, (hash, prev)) in &views {
+            let Some(link) = prev.get(chain) else {
+                continue;
+            };
+            count += 1;
+            if *link != head {
+                fail(
+                    Some(seq),
+                    format!(
+                        "chain {chain} is broken here: an entry before it is missing or altered"
+                    ),
+                );
+            }
+            head = Some(*hash);
+        }
+        if count == 0 {
+            fail(None, format!("chain {chain} has no entries in the bundle"));
+        }
+    }
+    AuditReport {
+        entries: all.len() as u64,
+        tree_size: cp.size,
+        checkpoints: 1,
+        root: cp.root,
+        failures,
+    }
+}

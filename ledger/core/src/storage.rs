@@ -1,0 +1,65 @@
+//! What the rules need from storage: a reader of one consistent snapshot of a log, its
+//! entries, indexes and tree at one size. The redb store implements it; so will any
+//! other backend. Nothing here names a storage engine, so no engine's types leak into
+//! the rules.
+
+use suyuan_format::encoding::Digest;
+
+/// Why storage could not answer. `Corrupt` is a damaged store, named so that callers
+/// stop rather than serve a wrong answer; `Backend` is the engine's own failure.
+#[derive(Debug, thiserror::Error)]
+pub enum StorageError {
+    #[error("store failed its integrity check: {0}")]
+    Corrupt(String),
+    #[error(transparent)]
+    Backend(Box<dyn std::error::Error + Send + Sync>),
+}
+
+/// A visitor of entries in log order: seq, entry bytes and private part (when asked).
+pub type EntryVisitor<'a> = dyn FnMut(u64, &[u8], Option<&[u8]>) -> Result<(), StorageError> + 'a;
+
+/// One consistent snapshot of a log. Every answer agrees with every other: the entries,
+/// the postings of the indexes, the checkpoints and the tree nodes are all as of
+/// [`LogReader::size`] entries.
+pub trait LogReader: Sync {
+    /// Number of entries in this snapshot.
+    fn size(&self) -> u64;
+    /// The bytes of entry `seq`, verbatim.
+    fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError>;
+    /// Visits every entry in order; with `private`, each with its private part, if any.
+    fn for_each_entry(&self, private: bool, f: &mut EntryVisitor<'_>) -> Result<(), StorageError>;
+    /// The private part stored beside entry `seq`, if it has one.
+    fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError>;
+    /// The seq of the entry whose BLAKE3 entry hash is `hash`.
+    fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StorageError>;
+    /// The seq of the entry recording the event with id `id`.
+    fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StorageError>;
+    /// Seqs of the entries in a chain (item path or actor chain key), oldest first.
+    fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError>;
+    /// Seqs of the entries naming a business document, oldest first.
+    fn document(&self, key: &str) -> Result<Vec<u64>, StorageError>;
+    /// Seqs of the entries of one event type, oldest first.
+    fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError>;
+    /// Seqs of the entries one actor signed, oldest first.
+    fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError>;
+    /// The latest checkpoint: its size and signed note.
+    fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError>;
+    /// Every stored checkpoint note, oldest first.
+    fn checkpoint_notes(&self) -> Result<Vec<String>, StorageError>;
+    /// RFC 9162 inclusion proof of leaf `seq` in the tree of `size` leaves.
+    fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StorageError>;
+    /// RFC 9162 consistency proof between two tree sizes.
+    fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StorageError>;
+    /// The root of the tree of `size` leaves.
+    fn root(&self, size: u64) -> Result<Digest, StorageError>;
+    /// Every stored tree node, for audits: (level, index, hash); stops when `f` says so.
+    fn for_each_node(&self, f: &mut dyn FnMut(u8, u64, Digest) -> bool)
+        -> Result<(), StorageError>;
+}
+
+/// The entry `seq`, which must exist: a missing one is a damaged store.
+pub fn required_entry(reader: &dyn LogReader, seq: u64) -> Result<Vec<u8>, StorageError> {
+    reader
+        .entry(seq)?
+        .ok_or_else(|| StorageError::Corrupt(format!("entry {seq} missing")))
+}

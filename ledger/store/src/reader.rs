@@ -1,0 +1,298 @@
+//! Consistent reads from one snapshot of the store (a redb read transaction): entries,
+//! index lookups and proofs that all agree with each other.
+
+use crate::hash_index::{HashIndex, HashKind};
+use crate::index::{read_postings, record_seq, CHAIN_RECORD, SEQ_RECORD};
+use crate::tables::*;
+use crate::tiles::{TileCache, TxNodes};
+use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
+use std::sync::{Arc, Mutex, OnceLock, RwLock};
+use suyuan_core::storage::{EntryVisitor, LogReader, StorageError};
+use suyuan_format::encoding::Digest;
+use suyuan_format::merkle;
+
+pub struct Reader {
+    entries: ReadOnlyTable<u64, &'static [u8]>,
+    nodes: TxNodes,
+    checkpoints: ReadOnlyTable<u64, &'static str>,
+    by_chain: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    by_document: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    by_type: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    by_actor: ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+    hash_rows: ReadOnlyTable<u64, &'static [u8]>,
+    /// The ledger's in-memory hash index, or one loaded from `hash_rows` on first use.
+    hashes: OnceLock<Arc<RwLock<HashIndex>>>,
+    private: ReadOnlyTable<u64, &'static [u8]>,
+    meta: ReadOnlyTable<&'static str, &'static [u8]>,
+    size: u64,
+    /// Subtree hashes of the audit paths proven so far from this snapshot.
+    paths: Mutex<merkle::PathMemo>,
+}
+
+impl Reader {
+    /// A reader over a snapshot that shares a ledger's hash index and tile cache.
+    pub fn with_caches(
+        txn: ReadTransaction,
+        hashes: Arc<RwLock<HashIndex>>,
+        tiles: Arc<TileCache>,
+    ) -> Result<Reader, StoreError> {
+        let reader = Reader::open(txn, Some(tiles))?;
+        let _ = reader.hashes.set(hashes);
+        Ok(reader)
+    }
+
+    /// A reader over the latest snapshot of the store in `dir`, on its own: for tools
+    /// that read a store without a `Ledger` (an offline audit).
+    pub fn open_dir(dir: &std::path::Path) -> Result<Reader, StoreError> {
+        let db = crate::tables::open_database(dir, false, crate::tables::DEFAULT_CACHE_BYTES)?;
+        Reader::open(db.begin_read()?, None)
+    }
+
+    fn open(txn: ReadTransaction, tiles: Option<Arc<TileCache>>) -> Result<Reader, StoreError> {
+        // redb's read-only tables keep the snapshot alive on their own.
+        let nodes = TxNodes::new(&txn, tiles)?;
+        let entries = txn.open_table(ENTRIES)?;
+        Ok(Reader {
+            size: entries.len()?,
+            entries,
+            nodes,
+            checkpoints: txn.open_table(CHECKPOINTS)?,
+            by_chain: txn.open_table(BY_CHAIN)?,
+            by_document: txn.open_table(BY_DOCUMENT)?,
+            by_type: txn.open_table(BY_TYPE)?,
+            by_actor: txn.open_table(BY_ACTOR)?,
+            hash_rows: txn.open_table(HASH_ROWS)?,
+            hashes: OnceLock::new(),
+            private: txn.open_table(PRIVATE)?,
+            meta: txn.open_table(META)?,
+            paths: Mutex::default(),
+        })
+    }
+
+    /// Number of entries in this snapshot.
+    pub fn size(&self) -> u64 {
+        self.size
+    }
+
+    pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.entries.get(seq)?.map(|v| v.value().to_vec()))
+    }
+
+    /// Visits every entry in order with its private part, if it has one (one ordered scan
+    /// of each table).
+    pub fn for_each_entry_with_private(
+        &self,
+        mut f: impl FnMut(u64, &[u8], Option<&[u8]>) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut private = self.private.iter()?.peekable();
+        for row in self.entries.iter()? {
+            let (k, v) = row?;
+            let seq = k.value();
+            while let Some(Ok((pk, _))) = private.peek() {
+                if pk.value() >= seq {
+                    break;
+                }
+                private.next();
+            }
+            let part = match private.peek() {
+                Some(Ok((pk, pv))) if pk.value() == seq => Some(pv.value().to_vec()),
+                Some(Err(_)) => {
+                    return Err(private.next().expect("peeked").err().expect("error").into())
+                }
+                _ => None,
+            };
+            f(seq, v.value(), part.as_deref())?;
+        }
+        Ok(())
+    }
+
+    /// Visits every entry in order.
+    pub fn for_each_entry(
+        &self,
+        mut f: impl FnMut(u64, &[u8]) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        for row in self.entries.iter()? {
+            let (k, v) = row?;
+            f(k.value(), v.value())?;
+        }
+        Ok(())
+    }
+
+    /// The private part stored beside entry `seq`, if it has one.
+    pub fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
+        Ok(self.private.get(seq)?.map(|v| v.value().to_vec()))
+    }
+
+    /// A metadata value (`origin`, `log_public_key`, `format_version`).
+    pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
+        Ok(self
+            .meta
+            .get(key)?
+            .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
+    }
+
+    fn find_hash(&self, hash: &Digest, kind: HashKind) -> Result<Option<u64>, StoreError> {
+        let hashes = match self.hashes.get() {
+            Some(h) => h,
+            None => {
+                let loaded = HashIndex::load(&self.hash_rows)?;
+                self.hashes.get_or_init(|| Arc::new(RwLock::new(loaded)))
+            }
+        };
+        let hashes = hashes.read().unwrap_or_else(|p| p.into_inner());
+        // The shared index may be ahead of this snapshot: only seqs it holds count.
+        Ok(hashes
+            .find(&self.entries, hash, kind, self.size)?
+            .map(|(seq, _)| seq))
+    }
+
+    /// The seq of the entry whose BLAKE3 entry hash is `hash`.
+    pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
+        self.find_hash(hash, HashKind::EntryHash)
+    }
+
+    /// The seq of the entry recording the event with id `id`.
+    pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
+        self.find_hash(id, HashKind::EventId)
+    }
+
+    fn postings(
+        table: &ReadOnlyTable<(&'static str, u64), &'static [u8]>,
+        key: &str,
+        record: usize,
+    ) -> Result<Vec<u64>, StoreError> {
+        let mut out = Vec::new();
+        read_postings(table, key, record, |r| out.push(record_seq(r)))?;
+        Ok(out)
+    }
+
+    /// Seqs of the entries in a chain (item path or `actor:ID`), oldest first.
+    pub fn chain(&self, key: &str) -> Result<Vec<u64>, StoreError> {
+        Self::postings(&self.by_chain, key, CHAIN_RECORD)
+    }
+    /// Seqs of the entries naming a document (`order:NO`, `payment:NO`, …).
+    pub fn document(&self, key: &str) -> Result<Vec<u64>, StoreError> {
+        Self::postings(&self.by_document, key, SEQ_RECORD)
+    }
+    pub fn by_type(&self, kind: &str) -> Result<Vec<u64>, StoreError> {
+        Self::postings(&self.by_type, kind, SEQ_RECORD)
+    }
+    pub fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StoreError> {
+        Self::postings(&self.by_actor, actor, SEQ_RECORD)
+    }
+
+    /// The latest checkpoint note and its size.
+    pub fn latest_checkpoint_note(&self) -> Result<(u64, String), StoreError> {
+        let (k, v) = self
+            .checkpoints
+            .last()?
+            .ok_or_else(|| StoreError::Corrupt("no checkpoint".into()))?;
+        Ok((k.value(), v.value().to_string()))
+    }
+
+    pub fn checkpoint_notes(&self) -> Result<Vec<String>, StoreError> {
+        let mut out = Vec::new();
+        for row in self.checkpoints.iter()? {
+            out.push(row?.1.value().to_string());
+        }
+        Ok(out)
+    }
+
+    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StoreError> {
+        if seq >= size || size > self.size {
+            return Err(StoreError::Corrupt(format!(
+                "no leaf {seq} in a tree of size {size}"
+            )));
+        }
+        let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+        merkle::inclusion_proof_memo(&self.nodes, seq, size, &mut paths)
+    }
+
+    pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {
+        if first > second || second > self.size {
+            return Err(StoreError::Corrupt(format!(
+                "no consistency proof from {first} to {second}"
+            )));
+        }
+        merkle::consistency_proof(&self.nodes, first, second)
+    }
+
+    pub fn root(&self, size: u64) -> Result<Digest, StoreError> {
+        merkle::root(&self.nodes, size)
+    }
+
+    /// Every stored node, for audits: (level, index, hash).
+    pub fn for_each_node(&self, f: impl FnMut(u8, u64, Digest) -> bool) -> Result<(), StoreError> {
+        self.nodes.for_each(f)
+    }
+}
+
+impl LogReader for Reader {
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(Reader::entry(self, seq)?)
+    }
+    fn for_each_entry(&self, private: bool, f: &mut EntryVisitor<'_>) -> Result<(), StorageError> {
+        // The visitor's own error is carried through the store's and returned as it was.
+        let mut visitor_error = None;
+        let mut keep = |e: StorageError| {
+            visitor_error = Some(e);
+            StoreError::Corrupt(String::new())
+        };
+        let walked = if private {
+            self.for_each_entry_with_private(|seq, bytes, part| {
+                f(seq, bytes, part).map_err(&mut keep)
+            })
+        } else {
+            Reader::for_each_entry(self, |seq, bytes| f(seq, bytes, None).map_err(&mut keep))
+        };
+        match (walked, visitor_error) {
+            (Err(_), Some(e)) => Err(e),
+            (result, _) => Ok(result?),
+        }
+    }
+    fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(Reader::private_part(self, seq)?)
+    }
+    fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StorageError> {
+        Ok(Reader::seq_by_entry_hash(self, hash)?)
+    }
+    fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StorageError> {
+        Ok(Reader::seq_by_event_id(self, id)?)
+    }
+    fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(Reader::chain(self, key)?)
+    }
+    fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(Reader::document(self, key)?)
+    }
+    fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(Reader::by_type(self, kind)?)
+    }
+    fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(Reader::by_actor(self, actor)?)
+    }
+    fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError> {
+        Ok(Reader::latest_checkpoint_note(self)?)
+    }
+    fn checkpoint_notes(&self) -> Result<Vec<String>, StorageError> {
+        Ok(Reader::checkpoint_notes(self)?)
+    }
+    fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StorageError> {
+        Ok(Reader::inclusion_proof(self, seq, size)?)
+    }
+    fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StorageError> {
+        Ok(Reader::consistency_proof(self, first, second)?)
+    }
+    fn root(&self, size: u64) -> Result<Digest, StorageError> {
+        Ok(Reader::root(self, size)?)
+    }
+    fn for_each_node(
+        &self,
+        f: &mut dyn FnMut(u8, u64, Digest) -> bool,
+    ) -> Result<(), StorageError> {
+        Ok(Reader::for_each_node(self, f)?)
+    }
+}

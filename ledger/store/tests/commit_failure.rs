@@ -1,0 +1,196 @@
+//! A commit that fails on disk: the store's file is reached through a backend that fails
+//! every write and sync on demand (redb's own `FileBackend` underneath). Whatever was
+//! in flight when the disk failed, the group being committed and the groups sequenced
+//! behind it, must get no receipt; the reopened store must hold exactly what was
+//! receipted, audit clean, and take the failed events again as new entries.
+
+use serde_json::json;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::Arc;
+use suyuan_format::checkpoint::LogKey;
+use suyuan_format::event::SignedEvent;
+use suyuan_format::keys::SecretKey;
+use suyuan_store::StoreError;
+use suyuan_store::{Ledger, RegistrarSpec, Submission};
+
+const ORIGIN: &str = "failures.suyuan.test/log";
+
+/// The database file, failing every write, resize and sync while `fail` is set.
+#[derive(Debug)]
+struct FailingDisk {
+    file: redb::backends::FileBackend,
+    fail: Arc<AtomicBool>,
+}
+
+impl FailingDisk {
+    fn check(&self) -> std::io::Result<()> {
+        if self.fail.load(Ordering::SeqCst) {
+            return Err(std::io::Error::other("injected disk failure"));
+        }
+        Ok(())
+    }
+}
+
+impl redb::StorageBackend for FailingDisk {
+    fn len(&self) -> std::io::Result<u64> {
+        self.file.len()
+    }
+    fn read(&self, offset: u64, len: usize) -> std::io::Result<Vec<u8>> {
+        self.file.read(offset, len)
+    }
+    fn set_len(&self, len: u64) -> std::io::Result<()> {
+        self.check()?;
+        self.file.set_len(len)
+    }
+    fn sync_data(&self, eventual: bool) -> std::io::Result<()> {
+        self.check()?;
+        self.file.sync_data(eventual)
+    }
+    fn write(&self, offset: u64, data: &[u8]) -> std::io::Result<()> {
+        self.check()?;
+        self.file.write(offset, data)
+    }
+}
+
+fn production(farm: &SecretKey, cid: &str) -> Submission {
+    let ev = json!({"type": "production", "client_id": cid, "actor": "TW-FARM-1",
+        "key": farm.public().to_string(), "time": "2026-06-01T08:00:00+08:00",
+        "what": {"items": [format!("01/04710000000011/10/{cid}")], "quantity": {"value": "1200", "uom": "H87"}},
+        "where": {"country": "TW", "place": "Alishan, Chiayi County"},
+        "body": {"product": "Alishan high-mountain oolong 150 g", "produced": "2026-05-20",
+                 "origin": "Alishan, Chiayi County", "facility": "Shizhuo tea factory"}});
+    Submission {
+        signed: SignedEvent::sign(ev, farm).unwrap(),
+        private: None,
+    }
+}
+
+/// A log whose registrar has registered one producer, closed again.
+fn create(dir: &std::path::Path, registrar: &SecretKey, farm: &SecretKey) {
+    let ledger = Ledger::init(
+        dir,
+        Some(ORIGIN),
+        RegistrarSpec {
+            id: "registrar",
+            name: "Test registrar",
+            jurisdiction: "CN",
+            key: registrar,
+        },
+    )
+    .unwrap();
+    let ev = json!({"type": "registration", "client_id": "reg-farm", "actor": "registrar",
+        "key": registrar.public().to_string(), "time": "2026-01-01T00:00:00Z",
+        "body": {"action": "register", "subject": "TW-FARM-1", "name": "Alishan farm",
+                 "jurisdiction": "TW", "roles": ["producer"], "keys": [farm.public().to_string()]}});
+    let reg = Submission {
+        signed: SignedEvent::sign(ev, registrar).unwrap(),
+        private: None,
+    };
+    assert!(ledger.append_batch(vec![reg]).unwrap().results[0].is_ok());
+}
+
+#[test]
+fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted() {
+    let tmp = tempfile::tempdir().unwrap();
+    let dir = tmp.path().join("log");
+    let registrar = SecretKey::from_seed(&[7; 32]);
+    let farm = SecretKey::from_seed(&[8; 32]);
+    create(&dir, &registrar, &farm);
+
+    let fail = Arc::new(AtomicBool::new(false));
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .write(true)
+        .open(dir.join(suyuan_store::DB_FILE))
+        .unwrap();
+    let disk = FailingDisk {
+        file: redb::backends::FileBackend::new(file).unwrap(),
+        fail: fail.clone(),
+    };
+    let ledger = Ledger::open_on_backend(&dir, disk).unwrap();
+
+    // A group commits while the disk works.
+    let first: Vec<Submission> = (0..40)
+        .map(|n| production(&farm, &format!("A{n}")))
+        .collect();
+    let receipts: Vec<_> = ledger
+        .append_batch(first)
+        .unwrap()
+        .results
+        .into_iter()
+        .map(|r| r.expect("accepted"))
+        .collect();
+    let committed = ledger.size();
+
+    // The disk fails under concurrent submitters: their groups are sequenced one behind
+    // the other (pipelined when they overlap), and none may come back with a receipt.
+    fail.store(true, Ordering::SeqCst);
+    let failed_group = |t: usize| -> Vec<Submission> {
+        (0..25)
+            .map(|n| production(&farm, &format!("B{t}x{n}")))
+            .collect()
+    };
+    let outcomes: Vec<_> = std::thread::scope(|s| {
+        let handles: Vec<_> = (0..4)
+            .map(|t| {
+                let (ledger, group) = (&ledger, failed_group(t));
+                s.spawn(move || ledger.append_batch(group))
+            })
+            .collect();
+        handles.into_iter().map(|h| h.join().unwrap()).collect()
+    });
+    // The group that met the failure gets the disk's error; a group behind it, either
+    // the failure of the group it was admitted against or redb's refusal to write again
+    // before the store is reopened.
+    let mut disk_errors = 0;
+    for outcome in outcomes {
+        match outcome {
+            Err(StoreError::Db(e)) if matches!(*e, redb::Error::Io(_)) => disk_errors += 1,
+            Err(StoreError::Db(e)) if matches!(*e, redb::Error::PreviousIo) => {}
+            Err(StoreError::EarlierGroupFailed(_)) => {}
+            Err(e) => panic!("unexpected error: {e}"),
+            Ok(out) => panic!(
+                "a group was acknowledged while the disk failed: {:?}",
+                out.results.iter().map(|r| r.is_ok()).collect::<Vec<_>>()
+            ),
+        }
+    }
+    assert_eq!(disk_errors, 1, "one group met the failure itself");
+    assert_eq!(ledger.size(), committed, "the committed size is unchanged");
+    drop(ledger);
+    fail.store(false, Ordering::SeqCst);
+
+    // Reopened through its path, the store holds what was receipted and nothing else.
+    let ledger = Ledger::open(&dir).unwrap();
+    assert_eq!(ledger.size(), committed);
+    let reader = ledger.read().unwrap();
+    for r in &receipts {
+        let stored = reader
+            .entry(r.seq)
+            .unwrap()
+            .expect("receipted entry present");
+        assert_eq!(stored, r.entry.as_bytes(), "entry {} as receipted", r.seq);
+    }
+    let key = LogKey {
+        name: Some(ORIGIN.into()),
+        key: ledger.log_public_key(),
+    };
+    let report = suyuan_core::audit::audit_store(&reader, key, &|_| {}).unwrap();
+    assert!(report.ok(), "{report:?}");
+    drop(reader);
+
+    // The failed events left no trace: submitted again, they are new entries, numbered on
+    // from the last receipted one.
+    let again = ledger
+        .append_batch((0..4).flat_map(failed_group).collect())
+        .unwrap()
+        .results;
+    let seqs: Vec<u64> = again
+        .iter()
+        .map(|r| r.as_ref().expect("accepted").seq)
+        .collect();
+    assert_eq!(seqs, (committed..committed + 100).collect::<Vec<_>>());
+    drop(ledger);
+    let ledger = Ledger::open(&dir).unwrap();
+    assert_eq!(ledger.size(), committed + 100);
+}
