@@ -1,10 +1,11 @@
-//! Admission: the rules an event must meet, given the log as it stands, to become an
-//! entry. The ledger applies them at ingest and the verifier re-applies them to every
-//! entry during an audit, with this same code, so the two cannot disagree.
+//! Admission: every rule an event must meet, given the log as it stands, to become an
+//! entry. [`admit`] is the one place these rules live: the append path applies it at
+//! ingest, the auditor re-applies it to every entry of a log, and the bundle checker to
+//! every entry of a bundle, so none of them can disagree with another. Later rules
+//! (三单 reconciliation, negative lists, review binding) join here.
 
 use crate::registry::{KeyStatusError, Registry};
 use suyuan_format::encoding::Digest;
-use suyuan_format::event::body::RegistrationAction;
 use suyuan_format::event::{Body, Event, Reference, ValidationError, MAX_CLOCK_SKEW_SECONDS};
 use suyuan_format::roles::{EventType, Role};
 use time::OffsetDateTime;
@@ -47,6 +48,10 @@ pub enum Refusal {
     TooLarge(usize),
     #[error("private part: {0}")]
     Private(String),
+    #[error("event {event_id} is already recorded as entry {seq}")]
+    AlreadyRecorded { seq: u64, event_id: Digest },
+    #[error("record time {recorded} is earlier than that of the entry before ({previous}): one of the two was altered")]
+    RecordTimeOrder { recorded: String, previous: String },
 }
 
 impl Refusal {
@@ -66,6 +71,8 @@ impl Refusal {
             Refusal::Conflict { .. } => "conflict",
             Refusal::TooLarge(_) => "too_large",
             Refusal::Private(_) => "private_part",
+            Refusal::AlreadyRecorded { .. } => "already_recorded",
+            Refusal::RecordTimeOrder { .. } => "record_time_order",
         }
     }
 
@@ -81,6 +88,7 @@ impl Refusal {
             Refusal::WrongRole { .. } => Some("actor"),
             Refusal::ClientIdReused { .. } => Some("client_id"),
             Refusal::FutureTime { .. } => Some("time"),
+            Refusal::RecordTimeOrder { .. } => Some("recorded"),
             _ => None,
         }
     }
@@ -101,14 +109,30 @@ pub struct EntryFacts {
     pub chain_keys: Vec<String>,
 }
 
-/// The log as admission sees it.
+/// The entry that first used a signer's client id.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ClientUse {
+    pub seq: u64,
+    pub event_id: Digest,
+}
+
+/// The log before the candidate's position, as admission sees it.
 pub trait LogView {
     type Error;
     fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, Self::Error>;
-    /// Whether a document (`order:NO`, …) has been recorded.
+    /// Whether a document (see [`suyuan_format::event::DocKind::key`]) has been recorded.
     fn document_exists(&self, key: &str) -> Result<bool, Self::Error>;
     /// Whether any entry has named this item.
     fn item_exists(&self, item: &str) -> Result<bool, Self::Error>;
+    /// The entry that used `client_id` of `actor`, if any did.
+    fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, Self::Error>;
+    /// Whether the view holds every entry before the candidate. A bundle holds only some
+    /// of them: what it does not hold it cannot call missing, but whatever a rule needs
+    /// to *allow* an event (the corrected entry of a correction by its author) must be
+    /// in it.
+    fn is_complete(&self) -> bool {
+        true
+    }
 }
 
 /// Either a refusal or a failure of the view itself (storage).
@@ -129,87 +153,104 @@ impl<E> From<ValidationError> for AdmitError<E> {
     }
 }
 
-/// Checks that `event` may be recorded at position `seq` with record time `recorded`,
-/// and returns the chains it joins. Signature validity is checked separately (in batch).
+/// What is known of a candidate's private part.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PrivatePart {
+    /// One was given, with this BLAKE3 digest.
+    Given(Digest),
+    /// None was given.
+    NotGiven,
+    /// The checker has no private parts (a public verifier of an export or a bundle).
+    Unavailable,
+}
+
+/// An event at a position of the log, with what its entry says about it.
+pub struct Candidate<'a> {
+    pub event: &'a Event,
+    pub event_id: Digest,
+    /// Its position in the log.
+    pub seq: u64,
+    /// Its record time.
+    pub recorded: OffsetDateTime,
+    /// The record time of the entry before it, where known.
+    pub previous_recorded: Option<OffsetDateTime>,
+    /// Whether its signature verifies (checked in batches beforehand).
+    pub signature_ok: bool,
+    pub private: PrivatePart,
+}
+
+/// An admitted event: the chains its entry joins.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Admitted {
+    pub chains: Vec<String>,
+}
+
+/// Decides whether `candidate` may be recorded at its position, given the `registry`
+/// and the log in `view` as they stand before it, and returns the chains its entry
+/// joins. The rules, in the order a submitter hears of them: the signer's client id is
+/// its own (an identical event is [`Refusal::AlreadyRecorded`]); the key may sign at
+/// this position; the signature verifies; the time is within the skew of the record
+/// time, and record times do not go back; genesis comes first and only first; the
+/// signer's role may record the type (or it corrects its own entry); what the event
+/// references exists; the document it defines is new; a registration is coherent with
+/// the registry; the private part matches its digest.
 pub fn admit<V: LogView>(
-    event: &Event,
-    seq: u64,
-    recorded: OffsetDateTime,
     registry: &Registry,
     view: &V,
-) -> Result<Vec<String>, AdmitError<V::Error>> {
-    if event.time.at() - recorded > time::Duration::seconds(MAX_CLOCK_SKEW_SECONDS) {
-        return Err(Refusal::FutureTime {
-            time: event.time.as_str().into(),
-            recorded: suyuan_format::time_format::rfc3339(recorded),
+    candidate: &Candidate<'_>,
+) -> Result<Admitted, AdmitError<V::Error>> {
+    let event = candidate.event;
+    let seq = candidate.seq;
+    if let Some(used) = view
+        .client_use(&event.actor.0, &event.client_id)
+        .map_err(AdmitError::View)?
+    {
+        return Err(if used.event_id == candidate.event_id {
+            Refusal::AlreadyRecorded {
+                seq: used.seq,
+                event_id: used.event_id,
+            }
+        } else {
+            Refusal::ClientIdReused {
+                actor: event.actor.0.clone(),
+                client_id: event.client_id.clone(),
+                existing: format!("event {}", used.event_id),
+            }
         }
         .into());
     }
-    let genesis =
-        matches!(&event.body, Body::Registration(r) if r.action == RegistrationAction::Genesis);
-    if genesis {
-        let Body::Registration(r) = &event.body else {
-            unreachable!()
-        };
-        if seq != 0 || !registry.is_empty() {
-            return Err(ValidationError::new(
-                "body.action",
-                "genesis is only the first entry of a log",
-            )
-            .into());
-        }
-        if r.subject != event.actor || !r.keys.contains(&event.key.to_string()) {
-            return Err(ValidationError::new(
-                "key",
-                "the genesis entry is signed by the registrar it registers",
-            )
-            .into());
-        }
+    let genesis = event.is_genesis();
+    // Key status before signature, so an unregistered signer hears that first.
+    let signer = if genesis {
+        None
     } else {
-        if seq == 0 {
-            return Err(ValidationError::new(
-                "type",
-                "the first entry of a log must be its genesis registration",
-            )
-            .into());
+        Some(
+            registry
+                .check_key(&event.actor.0, &event.key, seq)
+                .map_err(Refusal::Key)?,
+        )
+    };
+    if !candidate.signature_ok {
+        return Err(Refusal::BadSignature {
+            key: event.key.to_string(),
         }
-        let record = registry
-            .check_key(&event.actor.0, &event.key, seq)
-            .map_err(Refusal::Key)?;
-        let allowed = event.kind.allowed_roles();
-        let role_ok = record.roles.iter().any(|r| allowed.contains(r));
-        let correction_by_author = match &event.body {
-            Body::Correction(c) => match view
-                .entry_by_hash(&c.corrects.0)
-                .map_err(AdmitError::View)?
-            {
-                Some(facts) => facts.actor == event.actor.0,
-                None => false,
-            },
-            _ => false,
-        };
-        if !role_ok && !correction_by_author {
-            let names = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
-            let mut allowed = names(allowed);
-            if event.kind == EventType::Correction {
-                allowed.push_str(", or the corrected entry's own signer");
-            }
-            return Err(Refusal::WrongRole {
-                actor: event.actor.0.clone(),
-                roles: names(&record.roles),
-                kind: event.kind.as_str(),
-                allowed,
-            }
-            .into());
-        }
+        .into());
+    }
+    check_times(candidate)?;
+    match signer {
+        None => check_genesis(event, seq, registry)?,
+        Some(record) => check_role(event, &record.roles, view)?,
     }
     for reference in event.references() {
         check_reference(&reference, view)?;
     }
     if let Some((kind, number)) = event.defines() {
         let unique = matches!(event.kind, EventType::Trade | EventType::Payment);
-        let key = format!("{}:{number}", kind.as_str());
-        if unique && view.document_exists(&key).map_err(AdmitError::View)? {
+        if unique
+            && view
+                .document_exists(&kind.key(&number))
+                .map_err(AdmitError::View)?
+        {
             return Err(Refusal::Conflict {
                 field: format!("body.{}_no", kind.as_str()),
                 what: format!("{} {number} is already recorded", kind.as_str()),
@@ -222,6 +263,7 @@ pub fn admit<V: LogView>(
             registry.check(r, seq)?;
         }
     }
+    check_private(event, candidate.private)?;
     let mut chains = event.chain_keys();
     if let Body::Correction(c) = &event.body {
         if let Some(facts) = view
@@ -233,21 +275,114 @@ pub fn admit<V: LogView>(
             chains.dedup();
         }
     }
-    Ok(chains)
+    Ok(Admitted { chains })
+}
+
+fn check_times(c: &Candidate<'_>) -> Result<(), Refusal> {
+    if c.event.time.at() - c.recorded > time::Duration::seconds(MAX_CLOCK_SKEW_SECONDS) {
+        return Err(Refusal::FutureTime {
+            time: c.event.time.as_str().into(),
+            recorded: suyuan_format::time_format::rfc3339(c.recorded),
+        });
+    }
+    match c.previous_recorded {
+        Some(previous) if previous > c.recorded => Err(Refusal::RecordTimeOrder {
+            recorded: suyuan_format::time_format::rfc3339(c.recorded),
+            previous: suyuan_format::time_format::rfc3339(previous),
+        }),
+        _ => Ok(()),
+    }
+}
+
+fn check_genesis(event: &Event, seq: u64, registry: &Registry) -> Result<(), ValidationError> {
+    let Body::Registration(r) = &event.body else {
+        unreachable!("only a registration is a genesis")
+    };
+    if seq != 0 || !registry.is_empty() {
+        return Err(ValidationError::new(
+            "body.action",
+            "genesis is only the first entry of a log",
+        ));
+    }
+    if r.subject != event.actor || !r.keys.contains(&event.key.to_string()) {
+        return Err(ValidationError::new(
+            "key",
+            "the genesis entry is signed by the registrar it registers",
+        ));
+    }
+    Ok(())
+}
+
+/// The signer's roles allow the type, or the event corrects the signer's own entry.
+fn check_role<V: LogView>(
+    event: &Event,
+    roles: &[Role],
+    view: &V,
+) -> Result<(), AdmitError<V::Error>> {
+    let allowed = event.kind.allowed_roles();
+    if roles.iter().any(|r| allowed.contains(r)) {
+        return Ok(());
+    }
+    if let Body::Correction(c) = &event.body {
+        // Only a corrected entry in view can show that the signer is its author.
+        if let Some(facts) = view
+            .entry_by_hash(&c.corrects.0)
+            .map_err(AdmitError::View)?
+        {
+            if facts.actor == event.actor.0 {
+                return Ok(());
+            }
+        }
+    }
+    let names = |rs: &[Role]| rs.iter().map(|r| r.as_str()).collect::<Vec<_>>().join(", ");
+    let mut allowed = names(allowed);
+    if event.kind == EventType::Correction {
+        allowed.push_str(", or the corrected entry's own signer");
+    }
+    Err(Refusal::WrongRole {
+        actor: event.actor.0.clone(),
+        roles: names(roles),
+        kind: event.kind.as_str(),
+        allowed,
+    }
+    .into())
+}
+
+fn check_private(event: &Event, part: PrivatePart) -> Result<(), Refusal> {
+    let problem = match (&event.private_digest, part) {
+        (Some(d), PrivatePart::Given(given)) if given != *d => {
+            "does not match the event's private_digest"
+        }
+        (Some(_), PrivatePart::NotGiven) => {
+            "the event has a private_digest but no private part was given"
+        }
+        (None, PrivatePart::Given(_)) => {
+            "a private part was given but the event has no private_digest"
+        }
+        _ => return Ok(()),
+    };
+    Err(Refusal::Private(problem.into()))
 }
 
 fn check_reference<V: LogView>(
     reference: &Reference,
     view: &V,
 ) -> Result<(), AdmitError<V::Error>> {
+    let missing = |field: &str, what: String| -> Result<(), AdmitError<V::Error>> {
+        if view.is_complete() {
+            Err(Refusal::MissingReference {
+                field: field.into(),
+                what,
+            }
+            .into())
+        } else {
+            Ok(())
+        }
+    };
     match reference {
         Reference::Entry { field, hash, kind } => {
             match view.entry_by_hash(hash).map_err(AdmitError::View)? {
-                None => Err(Refusal::MissingReference {
-                    field: field.clone(),
-                    what: format!("entry {hash}"),
-                }
-                .into()),
+                None => missing(field, format!("entry {hash}")),
                 Some(facts) => match kind {
                     Some(k) if *k != facts.kind => Err(Refusal::MissingReference {
                         field: field.clone(),
@@ -268,26 +403,20 @@ fn check_reference<V: LogView>(
             kind,
             number,
         } => {
-            let key = format!("{}:{number}", kind.as_str());
-            if view.document_exists(&key).map_err(AdmitError::View)? {
+            if view
+                .document_exists(&kind.key(number))
+                .map_err(AdmitError::View)?
+            {
                 Ok(())
             } else {
-                Err(Refusal::MissingReference {
-                    field: field.clone(),
-                    what: format!("{} {number}", kind.as_str()),
-                }
-                .into())
+                missing(field, format!("{} {number}", kind.as_str()))
             }
         }
         Reference::Item { field, item } => {
             if view.item_exists(item).map_err(AdmitError::View)? {
                 Ok(())
             } else {
-                Err(Refusal::MissingReference {
-                    field: field.clone(),
-                    what: format!("item {item}"),
-                }
-                .into())
+                missing(field, format!("item {item}"))
             }
         }
     }

@@ -8,20 +8,16 @@
 //! its root against the entries, consistency between successive checkpoints, and (for a
 //! data directory) every stored tree node. Failures name the entry and the reason.
 
-use crate::admission::{admit, AdmitError, EntryFacts, LogView};
-use crate::registry::Registry;
+use crate::admission::PrivatePart;
+use crate::replay::{Replay, ReplayEntry};
 use rayon::prelude::*;
-use std::collections::{BTreeMap, HashMap, HashSet};
-use std::convert::Infallible;
+use std::collections::BTreeMap;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
-use suyuan_format::event::body::RegistrationAction;
-use suyuan_format::event::{Body, Event};
-use suyuan_format::keys::{verify_batch, SignatureCheck, EVENT_CONTEXT};
+use suyuan_format::event::Event;
+use suyuan_format::keys::{verify_each, SignatureCheck, EVENT_CONTEXT};
 use suyuan_format::merkle::{self, MemoryTree, NodeSource};
-use suyuan_format::time_format;
-use time::OffsetDateTime;
 
 /// One thing found wrong.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -58,30 +54,6 @@ impl AuditReport {
     }
 }
 
-/// The log as replayed so far; the auditor's [`LogView`].
-#[derive(Default)]
-struct Replay {
-    registry: Registry,
-    entries: HashMap<Digest, EntryFacts>,
-    documents: HashSet<String>,
-    chain_heads: HashMap<String, Digest>,
-    client_ids: HashMap<String, Digest>,
-    event_ids: HashSet<Digest>,
-}
-
-impl LogView for Replay {
-    type Error = Infallible;
-    fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, Infallible> {
-        Ok(self.entries.get(hash).cloned())
-    }
-    fn document_exists(&self, key: &str) -> Result<bool, Infallible> {
-        Ok(self.documents.contains(key))
-    }
-    fn item_exists(&self, item: &str) -> Result<bool, Infallible> {
-        Ok(self.chain_heads.contains_key(item))
-    }
-}
-
 /// An entry after the parallel phase.
 struct Parsed {
     leaf: Digest,
@@ -96,7 +68,7 @@ struct ParsedEntry {
     prev: BTreeMap<String, Option<Digest>>,
     event: Event,
     signature_ok: bool,
-    private_mismatch: bool,
+    private: PrivatePart,
 }
 
 /// An entry as read from a store or an export, with its private part when one is at hand.
@@ -112,7 +84,6 @@ pub struct Auditor {
     log_key: LogKey,
     replay: Replay,
     tree: MemoryTree,
-    last_recorded: OffsetDateTime,
     failures: Vec<Failure>,
     /// Parsed but not yet replayed.
     pending: Option<Vec<Parsed>>,
@@ -122,9 +93,8 @@ impl Auditor {
     pub fn new(log_key: LogKey) -> Auditor {
         Auditor {
             log_key,
-            replay: Replay::default(),
+            replay: Replay::complete(),
             tree: MemoryTree::default(),
-            last_recorded: OffsetDateTime::UNIX_EPOCH,
             failures: Vec::new(),
             pending: None,
         }
@@ -181,123 +151,28 @@ impl Auditor {
             self.tree.push(p.leaf);
             match p.result {
                 Err(reason) => self.fail(Some(position), reason),
-                Ok(entry) => {
-                    if entry.private_mismatch {
-                        self.fail(
-                            Some(position),
-                            "private part does not match the event's private_digest",
-                        );
-                    }
-                    self.replay_entry(position, p.hash, entry);
-                }
+                Ok(entry) => self.replay_entry(position, p.hash, entry),
             }
         }
     }
 
     fn replay_entry(&mut self, position: u64, hash: Digest, e: ParsedEntry) {
-        let seq = Some(position);
-        if e.seq != position {
-            self.fail(seq, format!("entry says seq {} but stands at position {position} (entries deleted, inserted or reordered)", e.seq));
-        }
-        match time_format::parse(&e.recorded) {
-            Some(t) => {
-                if t < self.last_recorded {
-                    let before = time_format::rfc3339(self.last_recorded);
-                    self.fail(
-                        seq,
-                        format!(
-                            "record time {} is earlier than that of entry {} ({before}): one of the two was altered",
-                            e.recorded,
-                            position.saturating_sub(1)
-                        ),
-                    );
-                }
-                // Compare the next entry with this one, so one bad time is named once.
-                self.last_recorded = t;
-            }
-            None => self.fail(seq, format!("record time {:?} is not RFC 3339", e.recorded)),
-        }
-        if !self.replay.event_ids.insert(e.event_id) {
-            self.fail(seq, format!("event {} is recorded twice", e.event_id));
-        }
-        let client = format!("{}\n{}", e.event.actor.0, e.event.client_id);
-        if let Some(other) = self.replay.client_ids.insert(client, e.event_id) {
-            if other != e.event_id {
-                self.fail(
-                    seq,
-                    format!(
-                        "client id {:?} of {} was already used by event {other}",
-                        e.event.client_id, e.event.actor.0
-                    ),
-                );
-            }
-        }
-        if !e.signature_ok {
-            self.fail(
-                seq,
-                format!("signature does not verify against key {}", e.event.key),
-            );
-        }
-        let recorded = time_format::parse(&e.recorded).unwrap_or(self.last_recorded);
-        let chains: Vec<String> = match admit(
-            &e.event,
-            position,
-            recorded,
-            &self.replay.registry,
-            &self.replay,
-        ) {
-            Ok(chains) => chains,
-            Err(AdmitError::Refused(r)) => {
-                self.fail(seq, format!("would have been refused: {r}"));
-                e.prev.keys().cloned().collect()
-            }
-            Err(AdmitError::View(never)) => match never {},
-        };
-        let named: Vec<&String> = e.prev.keys().collect();
-        if named != chains.iter().collect::<Vec<_>>() {
-            self.fail(
-                seq,
-                format!("prev names chains {named:?}, the event joins {chains:?}"),
-            );
-        }
-        for (key, link) in &e.prev {
-            let head = self.replay.chain_heads.get(key).copied();
-            if *link != head {
-                let show = |d: Option<Digest>| d.map_or("null (first)".to_string(), |d| d.to_hex());
-                self.fail(
-                    seq,
-                    format!(
-                        "chain {key}: prev is {} but the previous entry of that chain is {}",
-                        show(*link),
-                        show(head)
-                    ),
-                );
-            }
-        }
-        // Apply, even after a failure, so that one bad entry is named once, not again by
-        // everything after it.
-        for key in e.prev.keys() {
-            self.replay.chain_heads.insert(key.clone(), hash);
-        }
-        for (kind, number) in e.event.documents() {
-            self.replay
-                .documents
-                .insert(format!("{}:{number}", kind.as_str()));
-        }
-        self.replay.entries.insert(
-            hash,
-            EntryFacts {
-                seq: position,
-                kind: e.event.kind,
-                actor: e.event.actor.0.clone(),
-                chain_keys: e.prev.keys().cloned().collect(),
+        let failures = self.replay.replay(
+            &ReplayEntry {
+                position,
+                hash,
+                seq: e.seq,
+                recorded: &e.recorded,
+                event_id: e.event_id,
+                prev: &e.prev,
+                event: &e.event,
+                signature_ok: e.signature_ok,
+                private: e.private,
             },
+            |_| true,
         );
-        if let Body::Registration(r) = &e.event.body {
-            let genesis = r.action == RegistrationAction::Genesis;
-            if !(genesis && position != 0) {
-                let _ = self.replay.registry.apply(r, position);
-            }
+        for reason in failures {
+            self.fail(Some(position), reason);
         }
     }
 
@@ -451,10 +326,10 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
                 .and_then(|view| {
                     let event = Event::parse_bytes(&view.event_bytes)
                         .map_err(|e| format!("invalid event: {e}"))?;
-                    let private_mismatch = match (&event.private_digest, &raw.private) {
-                        (Some(d), Some(part)) => suyuan_format::hash::content_hash(part) != *d,
-                        (None, Some(_)) => true,
-                        _ => false,
+                    // A store's parts are checked; an export carries none.
+                    let private = match &raw.private {
+                        Some(part) => PrivatePart::Given(suyuan_format::hash::content_hash(part)),
+                        None => PrivatePart::Unavailable,
                     };
                     let entry = ParsedEntry {
                         seq: view.seq,
@@ -463,7 +338,7 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
                         prev: view.prev,
                         event,
                         signature_ok: false,
-                        private_mismatch,
+                        private,
                     };
                     Ok((entry, view.signature, view.event_bytes))
                 });
@@ -484,14 +359,7 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
                 signature: sig,
             })
             .collect();
-        if verify_batch(EVENT_CONTEXT, &checks).is_ok() {
-            vec![true; checks.len()]
-        } else {
-            checks
-                .iter()
-                .map(|c| c.key.verify(EVENT_CONTEXT, c.message, c.signature).is_ok())
-                .collect()
-        }
+        verify_each(EVENT_CONTEXT, &checks)
     };
     let mut verdicts = verdicts.into_iter();
     for (_, _, r) in parsed.iter_mut() {

@@ -11,9 +11,10 @@
 //! checkpoint time), so their hash links prove nothing was dropped from the middle.
 //! `registrations` are the complete `actor:ID` chains of every signer involved.
 
+use crate::admission::PrivatePart;
 use crate::audit::{AuditReport, Failure};
 use crate::history::{history, HistoryError};
-use crate::registry::Registry;
+use crate::replay::{Replay, ReplayEntry};
 use crate::storage::LogReader;
 use crate::storage::StorageError;
 use serde_json::{json, Value};
@@ -21,8 +22,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
-use suyuan_format::event::body::RegistrationAction;
-use suyuan_format::event::{actor_chain_key, Body, Event};
+use suyuan_format::event::{actor_chain_key, Event};
 use suyuan_format::keys::EVENT_CONTEXT;
 use suyuan_format::merkle::verify_inclusion;
 
@@ -193,72 +193,8 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
             }
         }
     }
-    // Replay registrations and check every entry's signer, key, role and signature.
-    let mut registry = Registry::default();
-    // seq → (entry hash, prev links)
-    let mut views: BTreeMap<u64, (Digest, BTreeMap<String, Option<Digest>>)> = BTreeMap::new();
-    for (&seq, (bytes, _)) in &all {
-        let view = match EntryView::parse(bytes) {
-            Ok(v) => v,
-            Err(e) => {
-                fail(Some(seq), e.to_string());
-                continue;
-            }
-        };
-        if view.seq != seq {
-            fail(Some(seq), format!("entry says seq {}", view.seq));
-        }
-        let event = match Event::parse_bytes(&view.event_bytes) {
-            Ok(ev) => ev,
-            Err(e) => {
-                fail(Some(seq), format!("invalid event: {e}"));
-                continue;
-            }
-        };
-        if event
-            .key
-            .verify(EVENT_CONTEXT, &view.event_bytes, &view.signature)
-            .is_err()
-        {
-            fail(
-                Some(seq),
-                format!("signature does not verify against key {}", event.key),
-            );
-        }
-        let genesis =
-            matches!(&event.body, Body::Registration(r) if r.action == RegistrationAction::Genesis);
-        if genesis {
-            if seq != 0 {
-                fail(Some(seq), "a genesis entry that is not entry 0".into());
-            }
-        } else {
-            match registry.check_key(&event.actor.0, &event.key, seq) {
-                Err(e) => fail(Some(seq), e.to_string()),
-                Ok(record) => {
-                    let allowed = event.kind.allowed_roles();
-                    let by_author = matches!(&event.body, Body::Correction(_));
-                    if !record.roles.iter().any(|r| allowed.contains(r)) && !by_author {
-                        fail(
-                            Some(seq),
-                            format!(
-                                "actor {} may not record {} events",
-                                event.actor.0,
-                                event.kind.as_str()
-                            ),
-                        );
-                    }
-                }
-            }
-        }
-        if let Body::Registration(r) = &event.body {
-            if let Err(e) = registry.apply(r, seq) {
-                fail(Some(seq), format!("registration: {e}"));
-            }
-        }
-        views.insert(seq, (view.hash(), view.prev));
-    }
-    // Complete chains: every link in order, the first pointing at nothing.
-    let chains: Vec<String> = bundle["chains"]
+    // The chains the bundle gives complete: every link of theirs is checked.
+    let chains: BTreeSet<String> = bundle["chains"]
         .as_array()
         .map(|a| {
             a.iter()
@@ -267,31 +203,56 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
         })
         .unwrap_or_default();
     let item = bundle["item"].as_str().unwrap_or_default();
-    if !chains.iter().any(|c| c == item) {
+    if !chains.contains(item) {
         fail(
             None,
             format!("the bundle does not give the chain of its item {item}"),
         );
     }
-    for chain in &chains {
-        let mut head: Option<Digest> = None;
-        let mut count = 0;
-        for (&seq, (hash, prev)) in &views {
-            let Some(link) = prev.get(chain) else {
+    // Every entry, in log order, through the admission rules of the log itself.
+    let mut replay = Replay::partial();
+    let mut chain_counts: BTreeMap<&str, usize> = BTreeMap::new();
+    for (&seq, (bytes, _)) in &all {
+        let view = match EntryView::parse(bytes) {
+            Ok(v) => v,
+            Err(e) => {
+                fail(Some(seq), e.to_string());
                 continue;
-            };
-            count += 1;
-            if *link != head {
-                fail(
-                    Some(seq),
-                    format!(
-                        "chain {chain} is broken here: an entry before it is missing or altered"
-                    ),
-                );
             }
-            head = Some(*hash);
+        };
+        let event = match Event::parse_bytes(&view.event_bytes) {
+            Ok(ev) => ev,
+            Err(e) => {
+                fail(Some(seq), format!("invalid event: {e}"));
+                continue;
+            }
+        };
+        let signature_ok = event
+            .key
+            .verify(EVENT_CONTEXT, &view.event_bytes, &view.signature)
+            .is_ok();
+        for chain in view.prev.keys() {
+            if let Some(c) = chains.get(chain) {
+                *chain_counts.entry(c.as_str()).or_default() += 1;
+            }
         }
-        if count == 0 {
+        let entry = ReplayEntry {
+            position: seq,
+            hash: view.hash(),
+            seq: view.seq,
+            recorded: &view.recorded,
+            event_id: view.event_id,
+            prev: &view.prev,
+            event: &event,
+            signature_ok,
+            private: PrivatePart::Unavailable,
+        };
+        for reason in replay.replay(&entry, |chain| chains.contains(chain)) {
+            fail(Some(seq), reason);
+        }
+    }
+    for chain in &chains {
+        if !chain_counts.contains_key(chain.as_str()) {
             fail(None, format!("chain {chain} has no entries in the bundle"));
         }
     }

@@ -15,4 +15,5 @@ pub mod bundle;
 pub mod export;
 pub mod history;
 pub mod registry;
+pub mod replay;
 pub mod storage;

@@ -267,6 +267,10 @@ impl DocKind {
             DocKind::Declaration => "declaration",
         }
     }
+    /// The key under which the document index files this document: `order:NO`.
+    pub fn key(self, number: &str) -> String {
+        format!("{}:{number}", self.as_str())
+    }
     pub fn parse(s: &str) -> Option<DocKind> {
         Some(match s {
             "order" => DocKind::Order,
@@ -417,6 +421,11 @@ impl Event {
         };
         event.check_body()?;
         Ok(event)
+    }
+
+    /// Whether this is a log's genesis: the registrar registering itself as entry 0.
+    pub fn is_genesis(&self) -> bool {
+        matches!(&self.body, Body::Registration(r) if r.action == body::RegistrationAction::Genesis)
     }
 
     fn require_items(&self, what: &str) -> Result<(), ValidationError> {

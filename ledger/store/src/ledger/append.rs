@@ -26,18 +26,20 @@ use crate::tiles;
 use crate::{BatchOutcome, Submission};
 use rayon::prelude::*;
 use redb::{ReadOnlyTable, ReadTransaction};
+use std::cell::RefCell;
 use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
-use suyuan_core::admission::{admit, AdmitError, EntryFacts, LogView, Refusal};
+use suyuan_core::admission::{
+    admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, PrivatePart, Refusal,
+};
 use suyuan_core::registry::Registry;
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
-use suyuan_format::event::body::RegistrationAction;
 use suyuan_format::event::Body;
 use suyuan_format::hash::leaf_hash;
-use suyuan_format::keys::{batch_verifies, SignatureCheck, EVENT_CONTEXT};
+use suyuan_format::keys::{verify_each, SignatureCheck, EVENT_CONTEXT};
 use suyuan_format::merkle::{self, Frontier, SparseNodes};
 use suyuan_format::receipt::{Receipt, ReceiptEntry};
 use suyuan_format::roles::EventType;
@@ -168,6 +170,11 @@ impl Ledger {
     ) -> Result<GroupWork, StoreError> {
         let recorded_at = time_format::now_ms().max(state.last_recorded);
         let recorded = time_format::rfc3339(recorded_at);
+        let times = RecordTimes {
+            at: recorded_at,
+            text: &recorded,
+            previous: state.last_recorded,
+        };
         let first = state.frontier.size();
         let tables = SnapshotTables::open(snapshot)?;
         let visible = state.pending.front().map_or(first, |g| g.first);
@@ -187,17 +194,17 @@ impl Ledger {
                 pending: &state.pending,
                 current: &group,
                 hashes: &self.hashes,
+                client_lookup: RefCell::new(None),
             };
             let seq = state.frontier.size();
             let registry = &mut state.registry;
-            let admitted =
-                match sequence_one(registry, &view, seq, sub, sig_ok, recorded_at, &recorded)? {
-                    Ok(admitted) => admitted,
-                    Err(refusal) => {
-                        results.push(Err(refusal));
-                        continue;
-                    }
-                };
+            let admitted = match sequence_one(registry, &view, seq, sub, sig_ok, &times)? {
+                Ok(admitted) => admitted,
+                Err(refusal) => {
+                    results.push(Err(refusal));
+                    continue;
+                }
+            };
             let (entry, rows) = match admitted {
                 Admitted::Existing(entry) => {
                     results.push(Ok(entry));
@@ -378,62 +385,38 @@ fn sequence_one(
     seq: u64,
     sub: &Submission,
     sig_ok: bool,
-    recorded_at: OffsetDateTime,
-    recorded: &str,
+    times: &RecordTimes<'_>,
 ) -> Result<Result<Admitted, Refusal>, StoreError> {
+    let recorded = times.text;
     let signed = &sub.signed;
     let event = &signed.event;
-    // A signed event is identified by its signer's client id, so one lookup finds both
-    // an idempotent resubmission (same event: a receipt for its entry) and a reuse.
-    let client = client_digest(&event.actor.0, &event.client_id);
-    if let Some((_, bytes)) = view.find(&client, HashKind::ClientId, IndexBatch::client_seq)? {
-        let existing = ReceiptEntry::from_stored(bytes)
-            .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))?;
-        if existing.event_id == signed.id {
+    let candidate = Candidate {
+        event,
+        event_id: signed.id,
+        seq,
+        recorded: times.at,
+        previous_recorded: Some(times.previous),
+        signature_ok: sig_ok,
+        private: match &sub.private {
+            Some(p) => PrivatePart::Given(p.digest()),
+            None => PrivatePart::NotGiven,
+        },
+    };
+    let chains = match admit(registry, view, &candidate) {
+        Ok(admitted) => admitted.chains,
+        // An idempotent resubmission: the receipt of the entry already sequenced.
+        Err(AdmitError::Refused(Refusal::AlreadyRecorded { .. })) => {
+            let (_, bytes) = view
+                .client_hit()
+                .ok_or_else(|| StoreError::Corrupt("client id lookup lost its entry".into()))?;
+            let existing = ReceiptEntry::from_stored(bytes)
+                .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))?;
             return Ok(Ok(Admitted::Existing(existing)));
         }
-        return Ok(Err(Refusal::ClientIdReused {
-            actor: event.actor.0.clone(),
-            client_id: event.client_id.clone(),
-            existing: format!("event {}", existing.event_id),
-        }));
-    }
-    // Key status before signature, so an unregistered signer hears that first.
-    let genesis =
-        matches!(&event.body, Body::Registration(r) if r.action == RegistrationAction::Genesis);
-    if !genesis {
-        if let Err(e) = registry.check_key(&event.actor.0, &event.key, seq) {
-            return Ok(Err(Refusal::Key(e)));
-        }
-    }
-    if !sig_ok {
-        return Ok(Err(Refusal::BadSignature {
-            key: event.key.to_string(),
-        }));
-    }
-    let chains = match admit(event, seq, recorded_at, registry, view) {
-        Ok(chains) => chains,
         Err(AdmitError::Refused(r)) => return Ok(Err(r)),
         Err(AdmitError::View(e)) => return Err(e),
     };
-    match (&event.private_digest, &sub.private) {
-        (Some(d), Some(p)) if p.digest() != *d => {
-            return Ok(Err(Refusal::Private(
-                "does not match the event's private_digest".into(),
-            )))
-        }
-        (Some(_), None) => {
-            return Ok(Err(Refusal::Private(
-                "the event has a private_digest but no private part was given".into(),
-            )))
-        }
-        (None, Some(_)) => {
-            return Ok(Err(Refusal::Private(
-                "a private part was given but the event has no private_digest".into(),
-            )))
-        }
-        _ => {}
-    }
+    let client = view.client_digest(event);
     let mut prev = BTreeMap::new();
     for key in &chains {
         prev.insert(key.clone(), view.chain_head(key)?);
@@ -477,6 +460,13 @@ fn sequence_one(
             actor,
         },
     )))
+}
+
+/// The record time of a group's entries, and that of the entry before the group.
+struct RecordTimes<'a> {
+    at: OffsetDateTime,
+    text: &'a str,
+    previous: OffsetDateTime,
 }
 
 /// What admission decided for one submission that is not refused.
@@ -528,9 +518,30 @@ struct AppendView<'a> {
     pending: &'a std::collections::VecDeque<Arc<Pending>>,
     current: &'a Pending,
     hashes: &'a RwLock<HashIndex>,
+    /// The last client-id lookup: the digest and the entry found (seq, bytes), kept so
+    /// that an idempotent resubmission's receipt and the new entry's index row reuse it.
+    client_lookup: RefCell<Option<ClientLookup>>,
 }
 
+type ClientLookup = (Digest, Option<(u64, Vec<u8>)>);
+
 impl AppendView<'_> {
+    /// The client-id digest of `event`, from the last lookup when it was for it.
+    fn client_digest(&self, event: &suyuan_format::event::Event) -> Digest {
+        match &*self.client_lookup.borrow() {
+            Some((digest, _)) => *digest,
+            None => client_digest(&event.actor.0, &event.client_id),
+        }
+    }
+
+    /// The entry the last client-id lookup found.
+    fn client_hit(&self) -> Option<(u64, Vec<u8>)> {
+        self.client_lookup
+            .borrow()
+            .as_ref()
+            .and_then(|(_, hit)| hit.clone())
+    }
+
     /// The groups not in the snapshot, newest first.
     fn groups(&self) -> impl Iterator<Item = &Pending> {
         std::iter::once(self.current).chain(self.pending.iter().rev().map(|g| &**g))
@@ -592,6 +603,21 @@ impl LogView for AppendView<'_> {
     fn item_exists(&self, item: &str) -> Result<bool, StoreError> {
         Ok(self.chain_head(item)?.is_some())
     }
+    fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, StoreError> {
+        let digest = client_digest(actor, client_id);
+        let hit = self.find(&digest, HashKind::ClientId, IndexBatch::client_seq)?;
+        let used = match &hit {
+            Some((seq, bytes)) => Some(ClientUse {
+                seq: *seq,
+                event_id: ReceiptEntry::from_stored(bytes.clone())
+                    .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))?
+                    .event_id,
+            }),
+            None => None,
+        };
+        *self.client_lookup.borrow_mut() = Some((digest, hit));
+        Ok(used)
+    }
 }
 
 /// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
@@ -614,42 +640,20 @@ pub(crate) fn entry_facts(seq: u64, bytes: &[u8]) -> Result<EntryFacts, StoreErr
     })
 }
 
-/// Verifies signatures of many submissions on all cores, in batches of 256 (larger
-/// batches cost less per signature). A batch that fails is split in halves until its
-/// bad signatures are found, so a forged signature costs a few more batches rather
-/// than 256 single verifications.
+/// Verifies the signatures of a group's submissions on all cores, 256 to a batch
+/// verification (see [`verify_each`]).
 fn verify_signatures(subs: &[Submission]) -> Vec<bool> {
-    const CHUNK: usize = 256;
-    subs.par_chunks(CHUNK)
+    subs.par_chunks(256)
         .flat_map_iter(|chunk| {
-            let mut ok = vec![false; chunk.len()];
-            verify_bisecting(chunk, &mut ok);
-            ok.into_iter()
+            let checks: Vec<SignatureCheck<'_>> = chunk
+                .iter()
+                .map(|s| SignatureCheck {
+                    key: &s.signed.event.key,
+                    message: &s.signed.canonical_event,
+                    signature: &s.signed.signature,
+                })
+                .collect();
+            verify_each(EVENT_CONTEXT, &checks)
         })
         .collect()
-}
-
-fn verify_bisecting(subs: &[Submission], ok: &mut [bool]) {
-    if subs.len() <= 4 {
-        for (s, o) in subs.iter().zip(ok) {
-            *o = s.signed.verify_signature().is_ok();
-        }
-        return;
-    }
-    let checks: Vec<SignatureCheck<'_>> = subs
-        .iter()
-        .map(|s| SignatureCheck {
-            key: &s.signed.event.key,
-            message: &s.signed.canonical_event,
-            signature: &s.signed.signature,
-        })
-        .collect();
-    if batch_verifies(EVENT_CONTEXT, &checks) {
-        ok.fill(true);
-        return;
-    }
-    let mid = subs.len() / 2;
-    let (left, right) = ok.split_at_mut(mid);
-    verify_bisecting(&subs[..mid], left);
-    verify_bisecting(&subs[mid..], right);
 }
