@@ -7,7 +7,10 @@
 
 pub mod body;
 mod canonical;
+mod types;
 pub mod values;
+
+pub use types::{Body, EventBody, EventType};
 
 use canonical::canonical_event;
 
@@ -15,8 +18,6 @@ use crate::encoding::Digest;
 use crate::gs1::Item;
 use crate::hash::content_hash;
 use crate::keys::{parse_signature, PublicKey, EVENT_CONTEXT};
-use crate::roles::EventType;
-use body::*;
 use serde::Deserialize;
 use serde_json::Value;
 use values::*;
@@ -97,6 +98,19 @@ pub struct What {
     #[serde(default)]
     pub inputs: Vec<ItemPath>,
     pub quantity: Option<Quantity>,
+}
+
+impl What {
+    /// Refuses an event of type `kind` that names no item.
+    pub fn require_items(&self, kind: &str) -> Result<(), ValidationError> {
+        if self.items.is_empty() {
+            return Err(ValidationError::new(
+                "what.items",
+                format!("a {kind} event must name at least one item"),
+            ));
+        }
+        Ok(())
+    }
 }
 
 /// EPCIS "where".
@@ -218,22 +232,6 @@ struct Header<'a> {
     private_digest: Option<HexDigest>,
 }
 
-/// The type-specific part of an event.
-#[derive(Debug)]
-pub enum Body {
-    Registration(Registration),
-    Production(Production),
-    Inspection(Inspection),
-    Acceptance(Acceptance),
-    Trade(Trade),
-    Payment(Payment),
-    Logistics(Logistics),
-    Clearance(Clearance),
-    Review(Review),
-    Recall(Recall),
-    Correction(Correction),
-}
-
 /// A validated event.
 #[derive(Debug)]
 pub struct Event {
@@ -332,12 +330,6 @@ fn typed<'de, T: Deserialize<'de>>(text: &'de str, prefix: &str) -> Result<T, Va
     })
 }
 
-fn parse_body<T: serde::de::DeserializeOwned>(
-    body: &serde_json::value::RawValue,
-) -> Result<T, ValidationError> {
-    typed(body.get(), "body")
-}
-
 impl Event {
     /// Validates an event's JSON text: its numbers and member names, shape, types,
     /// identifiers, and the rules that need only the event itself. Returns the event and
@@ -394,19 +386,7 @@ impl Event {
                 }
             }
         }
-        let body = match h.kind {
-            EventType::Registration => Body::Registration(parse_body(body)?),
-            EventType::Production => Body::Production(parse_body(body)?),
-            EventType::Inspection => Body::Inspection(parse_body(body)?),
-            EventType::Acceptance => Body::Acceptance(parse_body(body)?),
-            EventType::Trade => Body::Trade(parse_body(body)?),
-            EventType::Payment => Body::Payment(parse_body(body)?),
-            EventType::Logistics => Body::Logistics(parse_body(body)?),
-            EventType::Clearance => Body::Clearance(parse_body(body)?),
-            EventType::Review => Body::Review(parse_body(body)?),
-            EventType::Recall => Body::Recall(parse_body(body)?),
-            EventType::Correction => Body::Correction(parse_body(body)?),
-        };
+        let body = Body::parse(h.kind, body)?;
         let event = Event {
             kind: h.kind,
             client_id: h.client_id,
@@ -428,19 +408,9 @@ impl Event {
         matches!(&self.body, Body::Registration(r) if r.action == body::RegistrationAction::Genesis)
     }
 
-    fn require_items(&self, what: &str) -> Result<(), ValidationError> {
-        if self.what.items.is_empty() {
-            return Err(ValidationError::new(
-                "what.items",
-                format!("a {what} event must name at least one item"),
-            ));
-        }
-        Ok(())
-    }
-
+    /// The rules that need only the event: those of every event, then its type's.
     fn check_body(&self) -> Result<(), ValidationError> {
-        let items_len = self.what.items.len();
-        if items_len > 1000 || self.what.inputs.len() > 1000 {
+        if self.what.items.len() > 1000 || self.what.inputs.len() > 1000 {
             return Err(ValidationError::new(
                 "what.items",
                 "at most 1000 items per event",
@@ -455,203 +425,20 @@ impl Event {
                 ));
             }
         }
-        if self.what.parent.is_some() && !matches!(self.body, Body::Logistics(_)) {
+        if self.what.parent.is_some() && !self.body.packs() {
             return Err(ValidationError::new(
                 "what.parent",
                 "only logistics events pack or unpack",
             ));
         }
-        match &self.body {
-            Body::Registration(r) => {
-                if items_len > 0 || !self.what.inputs.is_empty() {
-                    return Err(ValidationError::new(
-                        "what",
-                        "a registration names no items",
-                    ));
-                }
-                check_registration(r)?;
-            }
-            Body::Production(p) => {
-                self.require_items("production")?;
-                if self.what.quantity.is_none() {
-                    return Err(ValidationError::new(
-                        "what.quantity",
-                        "a production event states the quantity made",
-                    ));
-                }
-                for (i, item) in self.what.items.iter().enumerate() {
-                    if item.0.gtin().is_none() {
-                        return Err(ValidationError::new(
-                            format!("what.items[{i}]"),
-                            "production makes trade items (01/…), not logistic units",
-                        ));
-                    }
-                }
-                if let Some(expiry) = &p.expiry {
-                    if expiry < &p.produced {
-                        return Err(ValidationError::new(
-                            "body.expiry",
-                            "expiry date is before the production date",
-                        ));
-                    }
-                }
-            }
-            Body::Inspection(ins) => {
-                self.require_items("inspection")?;
-                if ins.results.is_empty() {
-                    return Err(ValidationError::new(
-                        "body.results",
-                        "an inspection reports at least one result",
-                    ));
-                }
-                let mut exceeded = None;
-                for (i, r) in ins.results.iter().enumerate() {
-                    if r.value.is_negative() {
-                        return Err(ValidationError::new(
-                            format!("body.results[{i}].value"),
-                            "must not be negative",
-                        ));
-                    }
-                    if let Some(limit) = &r.limit {
-                        match r.value.partial_cmp(limit) {
-                            Some(std::cmp::Ordering::Greater) if !r.below_loq => exceeded = Some(i),
-                            None => {
-                                return Err(ValidationError::new(
-                                    format!("body.results[{i}]"),
-                                    "value and limit cannot be compared",
-                                ))
-                            }
-                            _ => {}
-                        }
-                    }
-                }
-                if let (Some(i), Verdict::Pass) = (exceeded, ins.verdict) {
-                    return Err(ValidationError::new(
-                        "body.verdict",
-                        format!("verdict is pass but results[{i}] exceeds its limit"),
-                    ));
-                }
-            }
-            Body::Acceptance(_) => self.require_items("acceptance")?,
-            Body::Trade(t) => {
-                self.require_items("trade")?;
-                if t.lines.is_empty() {
-                    return Err(ValidationError::new(
-                        "body.lines",
-                        "an order has at least one line",
-                    ));
-                }
-                for (i, line) in t.lines.iter().enumerate() {
-                    crate::gs1::gtin14(&line.gtin).map_err(|e| {
-                        ValidationError::new(format!("body.lines[{i}].gtin"), e.to_string())
-                    })?;
-                    if line.unit_price.currency != t.total.currency {
-                        return Err(ValidationError::new(
-                            format!("body.lines[{i}].unit_price.currency"),
-                            "all amounts of an order must be in one currency",
-                        ));
-                    }
-                }
-                check_money_sum(t)?;
-            }
-            Body::Payment(p) => {
-                if p.amount.amount.is_negative() {
-                    return Err(ValidationError::new(
-                        "body.amount.amount",
-                        "must not be negative",
-                    ));
-                }
-            }
-            Body::Logistics(l) => {
-                self.require_items("logistics")?;
-                let packing = matches!(
-                    l.status,
-                    LogisticsStatus::Packed | LogisticsStatus::Unpacked
-                );
-                match (&self.what.parent, packing) {
-                    (None, true) => {
-                        return Err(ValidationError::new(
-                            "what.parent",
-                            "packing and unpacking name the parent logistic unit",
-                        ))
-                    }
-                    (Some(_), false) => {
-                        return Err(ValidationError::new(
-                            "what.parent",
-                            "only packed and unpacked steps name a parent",
-                        ))
-                    }
-                    (Some(parent), true) if self.what.items.contains(parent) => {
-                        return Err(ValidationError::new(
-                            "what.parent",
-                            "an item cannot be packed into itself",
-                        ))
-                    }
-                    _ => {}
-                }
-            }
-            Body::Clearance(_) => self.require_items("clearance")?,
-            Body::Review(r) => {
-                self.require_items("review")?;
-                match (r.kind, r.rating) {
-                    (ReviewKind::Rating, None) => {
-                        return Err(ValidationError::new(
-                            "body.rating",
-                            "a rating review gives a rating from 1 to 5",
-                        ))
-                    }
-                    (_, Some(n)) if !(1..=5).contains(&n) => {
-                        return Err(ValidationError::new(
-                            "body.rating",
-                            format!("{n} is not a rating from 1 to 5"),
-                        ))
-                    }
-                    _ => {}
-                }
-                if r.kind != ReviewKind::Rating && r.text.is_none() {
-                    return Err(ValidationError::new(
-                        "body.text",
-                        "complaints, mediation and resolution steps carry text",
-                    ));
-                }
-            }
-            Body::Recall(_) => {
-                self.require_items("recall")?;
-                for (i, item) in self.what.items.iter().enumerate() {
-                    if !item.0.is_lot() {
-                        return Err(ValidationError::new(
-                            format!("what.items[{i}]"),
-                            "a recall names lots (01/GTIN/10/LOT)",
-                        ));
-                    }
-                }
-            }
-            Body::Correction(c) => {
-                if items_len > 0 {
-                    return Err(ValidationError::new(
-                        "what.items",
-                        "a correction takes its items from the entry it corrects",
-                    ));
-                }
-                if c.corrective.contains(&c.corrects) {
-                    return Err(ValidationError::new(
-                        "body.corrective",
-                        "an entry cannot correct itself",
-                    ));
-                }
-            }
-        }
-        Ok(())
+        self.body.validate(&self.what)
     }
 
     /// The per-item chains this event joins (the ledger adds the corrected entry's chains
     /// for a correction): its items, its parent, its inputs, or for a registration the
     /// actor it changes.
     pub fn chain_keys(&self) -> Vec<String> {
-        let mut keys: Vec<String> = Vec::new();
-        if let Body::Registration(r) = &self.body {
-            keys.push(actor_chain_key(&r.subject.0));
-        }
+        let mut keys = self.body.chains();
         for item in self
             .what
             .items
@@ -668,165 +455,25 @@ impl Event {
 
     /// Business documents named by this event, for the document index.
     pub fn documents(&self) -> Vec<(DocKind, String)> {
-        let d = |k: DocKind, n: &DocNumber| (k, n.as_str().to_string());
-        let mut docs = match &self.body {
-            Body::Trade(t) => vec![d(DocKind::Order, &t.order_no)],
-            Body::Payment(p) => vec![
-                d(DocKind::Payment, &p.payment_no),
-                d(DocKind::Order, &p.order_no),
-            ],
-            Body::Logistics(l) => vec![
-                d(DocKind::Waybill, &l.waybill_no),
-                d(DocKind::Order, &l.order_no),
-            ],
-            Body::Clearance(c) => vec![
-                d(DocKind::Declaration, &c.declaration_no),
-                d(DocKind::Order, &c.order_no),
-                d(DocKind::Payment, &c.payment_no),
-                d(DocKind::Waybill, &c.waybill_no),
-            ],
-            Body::Review(r) => r.order_no.iter().map(|n| d(DocKind::Order, n)).collect(),
-            _ => vec![],
-        };
+        let mut docs = self.body.documents();
         docs.dedup();
         docs
     }
 
     /// The document this event defines (its first appearance must come from this type).
     pub fn defines(&self) -> Option<(DocKind, String)> {
-        match &self.body {
-            Body::Trade(t) => Some((DocKind::Order, t.order_no.as_str().into())),
-            Body::Payment(p) => Some((DocKind::Payment, p.payment_no.as_str().into())),
-            Body::Logistics(l) => Some((DocKind::Waybill, l.waybill_no.as_str().into())),
-            Body::Clearance(c) => Some((DocKind::Declaration, c.declaration_no.as_str().into())),
-            _ => None,
-        }
+        self.body.defines()
     }
 
     /// What must already be in the log for this event to be accepted.
     pub fn references(&self) -> Vec<Reference> {
-        let doc = |field: &str, kind: DocKind, n: &DocNumber| Reference::Document {
-            field: field.into(),
-            kind,
-            number: n.as_str().into(),
-        };
-        match &self.body {
-            Body::Acceptance(a) => vec![Reference::Entry {
-                field: "body.inspection".into(),
-                hash: a.inspection.0,
-                kind: Some(EventType::Inspection),
-            }],
-            Body::Payment(p) => vec![doc("body.order_no", DocKind::Order, &p.order_no)],
-            Body::Logistics(l) => vec![doc("body.order_no", DocKind::Order, &l.order_no)],
-            Body::Clearance(c) => vec![
-                doc("body.order_no", DocKind::Order, &c.order_no),
-                doc("body.payment_no", DocKind::Payment, &c.payment_no),
-                doc("body.waybill_no", DocKind::Waybill, &c.waybill_no),
-            ],
-            Body::Review(r) => r
-                .order_no
-                .iter()
-                .map(|n| doc("body.order_no", DocKind::Order, n))
-                .collect(),
-            Body::Recall(_) => self
-                .what
-                .items
-                .iter()
-                .enumerate()
-                .map(|(i, item)| Reference::Item {
-                    field: format!("what.items[{i}]"),
-                    item: item.0.to_string(),
-                })
-                .collect(),
-            Body::Correction(c) => std::iter::once(Reference::Entry {
-                field: "body.corrects".into(),
-                hash: c.corrects.0,
-                kind: None,
-            })
-            .chain(
-                c.corrective
-                    .iter()
-                    .enumerate()
-                    .map(|(i, h)| Reference::Entry {
-                        field: format!("body.corrective[{i}]"),
-                        hash: h.0,
-                        kind: None,
-                    }),
-            )
-            .collect(),
-            _ => vec![],
-        }
+        self.body.references(&self.what)
     }
 }
 
 /// The chain key of an actor's registration history.
 pub fn actor_chain_key(actor: &str) -> String {
     format!("actor:{actor}")
-}
-
-fn check_registration(r: &Registration) -> Result<(), ValidationError> {
-    use RegistrationAction::*;
-    let need = |cond: bool, field: &str, msg: &str| {
-        if cond {
-            Ok(())
-        } else {
-            Err(ValidationError::new(field, msg))
-        }
-    };
-    for (i, k) in r.keys.iter().enumerate() {
-        PublicKey::parse(k)
-            .map_err(|e| ValidationError::new(format!("body.keys[{i}]"), e.to_string()))?;
-    }
-    for (field, k) in [("body.key", &r.key), ("body.new_key", &r.new_key)] {
-        if let Some(k) = k {
-            PublicKey::parse(k).map_err(|e| ValidationError::new(field, e.to_string()))?;
-        }
-    }
-    match r.action {
-        Genesis | Register => {
-            need(
-                r.name.is_some(),
-                "body.name",
-                "a registration names the actor",
-            )?;
-            need(
-                r.jurisdiction.is_some(),
-                "body.jurisdiction",
-                "a registration gives the actor's jurisdiction",
-            )?;
-            need(
-                !r.roles.is_empty(),
-                "body.roles",
-                "a registration grants at least one role",
-            )?;
-            need(
-                !r.keys.is_empty(),
-                "body.keys",
-                "a registration gives at least one key",
-            )?;
-            if r.action == Genesis {
-                need(
-                    r.roles.contains(&crate::roles::Role::Registrar),
-                    "body.roles",
-                    "the genesis entry registers the registrar",
-                )?;
-            }
-        }
-        AddKey | RevokeKey => need(
-            r.key.is_some(),
-            "body.key",
-            "names the key added or revoked",
-        )?,
-        RotateKey => {
-            need(r.key.is_some(), "body.key", "names the key rotated out")?;
-            need(
-                r.new_key.is_some(),
-                "body.new_key",
-                "names the key rotated in",
-            )?;
-        }
-    }
-    Ok(())
 }
 
 /// An event with its signature, as submitted: `{"event": {...}, "signature": "<base64>"}`.

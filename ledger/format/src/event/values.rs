@@ -295,3 +295,47 @@ impl Text {
         &self.0
     }
 }
+
+/// A lab's or body's accreditation (e.g. TAF, CNAS, ILAC MRA).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Accreditation {
+    pub body: Text,
+    pub number: DocNumber,
+    pub scope: Option<Text>,
+}
+
+/// Customs trade modes for e-commerce and general trade.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+pub enum TradeMode {
+    /// Direct cross-border retail (B2C).
+    #[serde(rename = "9610")]
+    M9610,
+    /// Cross-border B2B direct export.
+    #[serde(rename = "9710")]
+    M9710,
+    /// Cross-border B2B export to overseas warehouses.
+    #[serde(rename = "9810")]
+    M9810,
+    /// Bonded e-commerce.
+    #[serde(rename = "1210")]
+    M1210,
+    /// General trade.
+    #[serde(rename = "0110")]
+    M0110,
+}
+
+/// A Harmonized System commodity code: 6, 8 or 10 digits.
+#[derive(Clone, Debug, PartialEq, Eq, Deserialize)]
+#[serde(try_from = "String")]
+pub struct HsCode(pub String);
+impl TryFrom<String> for HsCode {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if [6, 8, 10].contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit()) {
+            Ok(HsCode(s))
+        } else {
+            Err(format!("{s:?} is not an HS code (6, 8 or 10 digits)"))
+        }
+    }
+}

@@ -1,0 +1,121 @@
+//! `registration`: the registry's entries. The registrar registers actors and adds,
+//! rotates or revokes their keys; the genesis entry is the registrar registering itself.
+
+use super::prelude::*;
+
+/// `registration`: the registrar adds an actor, or adds, rotates or revokes its keys.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Registration {
+    pub action: RegistrationAction,
+    /// The actor registered or changed.
+    pub subject: ActorId,
+    pub name: Option<Text>,
+    pub jurisdiction: Option<Country>,
+    #[serde(default)]
+    pub roles: Vec<Role>,
+    #[serde(default)]
+    pub keys: Vec<String>,
+    /// The key added or revoked (`add_key`, `revoke_key`), or the old key (`rotate_key`).
+    pub key: Option<String>,
+    /// The replacement key (`rotate_key`).
+    pub new_key: Option<String>,
+    pub accreditation: Option<Accreditation>,
+    pub reason: Option<Text>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RegistrationAction {
+    /// The first entry of a log: the registrar registers itself.
+    Genesis,
+    Register,
+    AddKey,
+    RotateKey,
+    RevokeKey,
+}
+
+impl EventBody for Registration {
+    const TYPE: EventType = EventType::Registration;
+    const SIGNERS: &'static [Role] = &[Role::Registrar];
+
+    fn validate(&self, what: &What) -> Result<(), ValidationError> {
+        if !what.items.is_empty() || !what.inputs.is_empty() {
+            return Err(ValidationError::new(
+                "what",
+                "a registration names no items",
+            ));
+        }
+        check_registration(self)
+    }
+
+    /// A registration joins the chain of the actor it changes.
+    fn chains(&self) -> Vec<String> {
+        vec![actor_chain_key(&self.subject.0)]
+    }
+}
+
+fn check_registration(r: &Registration) -> Result<(), ValidationError> {
+    use RegistrationAction::*;
+    let need = |cond: bool, field: &str, msg: &str| {
+        if cond {
+            Ok(())
+        } else {
+            Err(ValidationError::new(field, msg))
+        }
+    };
+    for (i, k) in r.keys.iter().enumerate() {
+        PublicKey::parse(k)
+            .map_err(|e| ValidationError::new(format!("body.keys[{i}]"), e.to_string()))?;
+    }
+    for (field, k) in [("body.key", &r.key), ("body.new_key", &r.new_key)] {
+        if let Some(k) = k {
+            PublicKey::parse(k).map_err(|e| ValidationError::new(field, e.to_string()))?;
+        }
+    }
+    match r.action {
+        Genesis | Register => {
+            need(
+                r.name.is_some(),
+                "body.name",
+                "a registration names the actor",
+            )?;
+            need(
+                r.jurisdiction.is_some(),
+                "body.jurisdiction",
+                "a registration gives the actor's jurisdiction",
+            )?;
+            need(
+                !r.roles.is_empty(),
+                "body.roles",
+                "a registration grants at least one role",
+            )?;
+            need(
+                !r.keys.is_empty(),
+                "body.keys",
+                "a registration gives at least one key",
+            )?;
+            if r.action == Genesis {
+                need(
+                    r.roles.contains(&Role::Registrar),
+                    "body.roles",
+                    "the genesis entry registers the registrar",
+                )?;
+            }
+        }
+        AddKey | RevokeKey => need(
+            r.key.is_some(),
+            "body.key",
+            "names the key added or revoked",
+        )?,
+        RotateKey => {
+            need(r.key.is_some(), "body.key", "names the key rotated out")?;
+            need(
+                r.new_key.is_some(),
+                "body.new_key",
+                "names the key rotated in",
+            )?;
+        }
+    }
+    Ok(())
+}
