@@ -11,14 +11,8 @@ use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
-use serde::de::{MapAccess, Visitor};
-use serde::Deserialize;
 use serde_json::value::RawValue;
-use serde_json::Value;
-use std::borrow::Cow;
-use suyuan_format::event::SignedEvent;
-use suyuan_format::private::PrivatePart;
-use suyuan_store::Submission;
+use suyuan_format::submission::{self, Submission};
 
 /// Checks the content type and that the body is UTF-8 text; the callers parse it.
 fn json_text(
@@ -77,91 +71,12 @@ fn not_json(e: serde_json::Error) -> ApiError {
     ApiError::malformed(format!("the body is not JSON: {e}"))
 }
 
-/// The members of a JSON object, in order, their values left as text.
-struct Members<'a>(Vec<(Cow<'a, str>, &'a RawValue)>);
-
-impl<'de> Deserialize<'de> for Members<'de> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        struct MembersVisitor;
-        impl<'de> Visitor<'de> for MembersVisitor {
-            type Value = Members<'de>;
-            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                f.write_str("a JSON object")
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Members<'de>, A::Error> {
-                let mut members = Vec::new();
-                while let Some(name) = map.next_key::<Cow<'de, str>>()? {
-                    members.push((name, map.next_value::<&'de RawValue>()?));
-                }
-                Ok(Members(members))
-            }
-        }
-        d.deserialize_map(MembersVisitor)
-    }
-}
-
-/// Reads one submission: `{"event", "signature", "private"?}`. `prefix` names its place
-/// in a batch for error fields. The event is parsed from its text, never as a JSON tree.
+/// Reads one submission (see [`suyuan_format::submission`]); `prefix` names its place
+/// in a batch.
 fn parse_submission(raw: &RawValue, prefix: &str) -> Result<Submission, ApiError> {
-    let field = |f: &str| format!("{prefix}{f}");
-    let invalid = |message: String, f: &str| {
-        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, "invalid", message).with_field(field(f))
-    };
-    let Ok(Members(members)) = serde_json::from_str::<Members<'_>>(raw.get()) else {
-        return Err(invalid(
-            "a submission is a JSON object with event and signature".into(),
-            "submission",
-        ));
-    };
-    let (mut event, mut signature, mut private) = (None, None, None);
-    for (name, value) in members {
-        let slot = match name.as_ref() {
-            "event" => &mut event,
-            "signature" => &mut signature,
-            "private" => &mut private,
-            _ => {
-                return Err(invalid(
-                    format!("{name}: unknown field; a submission has only event and signature"),
-                    &name,
-                ))
-            }
-        };
-        if slot.replace(value).is_some() {
-            return Err(invalid(format!("{name}: named twice"), &name));
-        }
-    }
-    let private = match private.map(|p| serde_json::from_str::<Value>(p.get())) {
-        None | Some(Ok(Value::Null)) => None,
-        Some(p) => {
-            let p = p.map_err(|e| invalid(e.to_string(), "private"))?;
-            Some(PrivatePart::from_json(&p).map_err(|m| {
-                ApiError::new(
-                    StatusCode::UNPROCESSABLE_ENTITY,
-                    "private_part",
-                    format!("private part {m}"),
-                )
-                .with_field(field("private"))
-            })?)
-        }
-    };
-    let event = event.ok_or_else(|| invalid("event: missing".into(), "event"))?;
-    let signature = signature
-        .and_then(|s| serde_json::from_str::<String>(s.get()).ok())
-        .ok_or_else(|| {
-            invalid(
-                "signature: missing (base64 of 64 bytes)".into(),
-                "signature",
-            )
-        })?;
-    let signed = SignedEvent::parse_text(event.get(), &signature).map_err(|e| {
-        // The event's own fields are named from inside it.
-        let path = match e.field.as_str() {
-            "signature" | "event" => e.field.clone(),
-            f => format!("event.{f}"),
-        };
-        invalid(e.to_string(), &path)
-    })?;
-    Ok(Submission { signed, private })
+    submission::parse(raw.get(), prefix).map_err(|e| {
+        ApiError::new(StatusCode::UNPROCESSABLE_ENTITY, e.code, e.message).with_field(e.field)
+    })
 }
 
 fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {

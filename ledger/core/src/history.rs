@@ -12,6 +12,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use suyuan_format::entry::StoredEntry;
+use suyuan_format::event::DocKind;
 use suyuan_format::gs1::Item;
 
 /// How an entry reached an item's history.
@@ -266,7 +267,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
         }
     }
     for order in orders {
-        for seq in reader.document(&format!("order:{order}"))? {
+        for seq in reader.document(&DocKind::Order.key(&order))? {
             picked.entry(seq).or_insert(Via::Order(order.clone()));
         }
     }
@@ -334,128 +335,5 @@ impl History {
             })
             .collect();
         json!({"item": self.item, "chains": self.chains, "entries": entries})
-    }
-
-    /// The history as lines of text, one per entry.
-    pub fn to_text(&self) -> String {
-        let mut out = format!(
-            "History of {} ({} entries)\n",
-            self.item,
-            self.entries.len()
-        );
-        for e in &self.entries {
-            let ev = &e.event();
-            let mark = if e.corrected_by.is_empty() {
-                String::new()
-            } else {
-                let by: Vec<String> = e.corrected_by.iter().map(u64::to_string).collect();
-                format!("  [declared in error by #{}]", by.join(", #"))
-            };
-            let via = if e.via == Via::Item {
-                String::new()
-            } else {
-                format!("  (via {})", e.via.describe())
-            };
-            out.push_str(&format!(
-                "#{:<6} {}  {:<12} {:<24} {}{}{}\n",
-                e.seq,
-                ev["time"].as_str().unwrap_or("?"),
-                ev["type"].as_str().unwrap_or("?"),
-                ev["actor"].as_str().unwrap_or("?"),
-                summary(ev),
-                via,
-                mark
-            ));
-        }
-        out
-    }
-}
-
-/// One line saying what an event records.
-pub fn summary(ev: &Value) -> String {
-    let b = &ev["body"];
-    let s = |v: &Value| v.as_str().unwrap_or("").to_string();
-    let money = |m: &Value| format!("{} {}", s(&m["amount"]), s(&m["currency"]));
-    let place = ev["where"]["place"]
-        .as_str()
-        .map(|p| format!(" at {p}"))
-        .unwrap_or_default();
-    match ev["type"].as_str().unwrap_or("") {
-        "registration" => format!("{} {} {}", s(&b["action"]), s(&b["subject"]), s(&b["name"])),
-        "production" => format!(
-            "produced {} {} of {} ({}), origin {}",
-            s(&ev["what"]["quantity"]["value"]),
-            s(&ev["what"]["quantity"]["uom"]),
-            s(&b["product"]),
-            s(&b["produced"]),
-            s(&b["origin"])
-        ),
-        "inspection" => format!(
-            "{} tested against {}: {} (report {})",
-            s(&b["lab"]),
-            s(&b["standard"]),
-            s(&b["verdict"]).to_uppercase(),
-            s(&b["report_no"])
-        ),
-        "acceptance" => format!(
-            "{} inspection entry {}",
-            s(&b["decision"]),
-            &s(&b["inspection"]).chars().take(12).collect::<String>()
-        ),
-        "trade" => format!(
-            "order {} ({}) total {}",
-            s(&b["order_no"]),
-            s(&b["trade_mode"]),
-            money(&b["total"])
-        ),
-        "payment" => format!(
-            "payment {} for order {}: {} {}",
-            s(&b["payment_no"]),
-            s(&b["order_no"]),
-            money(&b["amount"]),
-            s(&b["status"])
-        ),
-        "logistics" => {
-            let temp = b["temperature"]["value"]
-                .as_str()
-                .map(|t| format!(", {t} °C"))
-                .unwrap_or_default();
-            let parent = ev["what"]["parent"]
-                .as_str()
-                .map(|p| format!(" {p}"))
-                .unwrap_or_default();
-            format!(
-                "waybill {}: {}{}{}{}",
-                s(&b["waybill_no"]),
-                s(&b["status"]),
-                parent,
-                place,
-                temp
-            )
-        }
-        "clearance" => format!(
-            "declaration {} at {}: {} ({} {})",
-            s(&b["declaration_no"]),
-            s(&b["customs_office"]),
-            s(&b["status"]),
-            s(&b["direction"]),
-            s(&b["trade_mode"])
-        ),
-        "review" => match b["rating"].as_u64() {
-            Some(r) => format!("{} {}/5 {}", s(&b["kind"]), r, s(&b["text"])),
-            None => format!("{}: {}", s(&b["kind"]), s(&b["text"])),
-        },
-        "recall" => format!(
-            "RECALL {} ({}): {}",
-            s(&b["notice_no"]),
-            s(&b["severity"]),
-            s(&b["reason"])
-        ),
-        "correction" => format!(
-            "declares entry {} in error: {}",
-            &s(&b["corrects"]).chars().take(12).collect::<String>(),
-            s(&b["reason"])
-        ),
-        other => other.to_string(),
     }
 }

@@ -21,4 +21,5 @@ pub mod merkle;
 pub mod private;
 pub mod receipt;
 pub mod roles;
+pub mod submission;
 pub mod time_format;

@@ -22,11 +22,6 @@ pub const CHAIN_RECORD: usize = 40;
 /// Bytes of one plain posting: a seq (u64, big-endian).
 pub const SEQ_RECORD: usize = 8;
 
-/// The `by_document` key of a document: `kind:number`.
-pub fn document_key(kind: &str, number: &str) -> String {
-    format!("{kind}:{number}")
-}
-
 /// Index rows of the entries admitted so far in one group.
 #[derive(Default)]
 pub struct IndexBatch {
@@ -75,10 +70,7 @@ impl IndexBatch {
             row.extend_from_slice(&entry_hash.0);
         }
         for (kind, number) in event.documents() {
-            let row = self
-                .documents
-                .entry(document_key(kind.as_str(), &number))
-                .or_default();
+            let row = self.documents.entry(kind.key(&number)).or_default();
             row.extend_from_slice(&seq_bytes);
         }
         self.actors

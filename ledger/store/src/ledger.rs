@@ -23,16 +23,11 @@ use suyuan_format::entry::EntryView;
 use suyuan_format::event::{Body, SignedEvent};
 use suyuan_format::keys::{PublicKey, SecretKey};
 use suyuan_format::merkle::{self, Frontier};
-use suyuan_format::private::PrivatePart;
 use suyuan_format::receipt::Receipt;
 use suyuan_format::time_format;
 use time::OffsetDateTime;
 
-/// One event to append, with its private part if it has one.
-pub struct Submission {
-    pub signed: SignedEvent,
-    pub private: Option<PrivatePart>,
-}
+pub use suyuan_format::submission::Submission;
 
 /// The outcome of a batch: a receipt or a refusal per submission, and the checkpoint
 /// that covers the batch.
