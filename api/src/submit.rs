@@ -2,7 +2,7 @@
 //! the entries is durable; nothing is stored for a refused submission.
 
 use crate::error::{refusal_status, ApiError};
-use crate::wire::{BatchItem, BatchResponse, ReceiptBody, SubmitResponse};
+use crate::wire::{BatchItem, BatchResponse, SubmitResponse};
 use crate::writer::WriteError;
 use crate::Shared;
 use axum::body::Bytes;
@@ -126,10 +126,7 @@ pub async fn submit_event(
         .await
         .map_err(|e| write_error(&state, e, 1))?;
     match committed.results.into_iter().next() {
-        Some(Ok(receipt)) => Ok(Json(SubmitResponse {
-            receipt: ReceiptBody::from(receipt),
-        })
-        .into_response()),
+        Some(Ok(receipt)) => Ok(Json(SubmitResponse { receipt }).into_response()),
         Some(Err(refusal)) => Err(ApiError::from(&refusal)),
         None => Err(ApiError::internal("no result from the writer")),
     }
@@ -212,7 +209,7 @@ pub async fn submit_batch(
             Ok(receipt) => {
                 accepted += 1;
                 BatchItem {
-                    receipt: Some(ReceiptBody::from(receipt)),
+                    receipt: Some(receipt),
                     error: None,
                     status: 200,
                 }

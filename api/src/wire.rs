@@ -39,40 +39,8 @@ pub struct SubmissionBody {
     pub private: Option<Value>,
 }
 
-/// The log's proof that an entry is durably in the log: the entry, the signed checkpoint
-/// of the group commit that holds it, and the entry's inclusion proof in that checkpoint's
-/// tree. Check it with the log's public key alone (docs/FORMAT.md §6).
-#[derive(Serialize, Deserialize, ToSchema, Debug, Clone)]
-pub struct ReceiptBody {
-    pub origin: String,
-    pub seq: u64,
-    pub recorded: String,
-    pub event_id: String,
-    pub entry_hash: String,
-    pub leaf_hash: String,
-    /// The entry's bytes, verbatim (canonical JSON, as a string).
-    pub entry: String,
-    /// Hex hashes of the RFC 9162 inclusion proof of leaf `seq` in the checkpoint's tree.
-    pub proof: Vec<String>,
-    /// The checkpoint (C2SP signed note) the proof leads to.
-    pub checkpoint: String,
-}
-
-impl From<suyuan_format::receipt::Receipt> for ReceiptBody {
-    fn from(r: suyuan_format::receipt::Receipt) -> Self {
-        ReceiptBody {
-            origin: r.origin,
-            seq: r.seq,
-            recorded: r.recorded,
-            event_id: r.event_id,
-            entry_hash: r.entry_hash,
-            leaf_hash: r.leaf_hash,
-            entry: r.entry,
-            proof: r.proof,
-            checkpoint: r.checkpoint,
-        }
-    }
-}
+/// A receipt is served as the format defines it (docs/FORMAT.md §6).
+pub use suyuan_format::receipt::Receipt as ReceiptBody;
 
 /// The answer to one accepted submission.
 #[derive(Serialize, Deserialize, ToSchema, Debug)]

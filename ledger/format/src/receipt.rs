@@ -19,7 +19,11 @@ use crate::keys::PublicKey;
 use crate::merkle::{verify_inclusion, ProofError};
 use serde::{Deserialize, Serialize};
 
+/// The log's proof that an entry is durably in the log: the entry, the signed checkpoint
+/// of the group commit that holds it, and the entry's inclusion proof in that checkpoint's
+/// tree. Check it with the log's public key alone (docs/FORMAT.md §6).
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "openapi", derive(utoipa::ToSchema), schema(as = ReceiptBody))]
 #[serde(deny_unknown_fields)]
 pub struct Receipt {
     pub origin: String,
