@@ -233,17 +233,5 @@ pub struct Health {
     pub cache: String,
 }
 
-/// An item's evidence bundle (`suyuan-bundle-v1`): its entries and its signers'
-/// registrations, each with an inclusion proof, and the checkpoint they are proven to.
-#[derive(Serialize, Deserialize, ToSchema, Debug)]
-pub struct BundleBody {
-    pub format: String,
-    pub item: String,
-    pub origin: String,
-    pub checkpoint: String,
-    pub chains: Vec<String>,
-    #[schema(value_type = Vec<Object>)]
-    pub entries: Vec<Value>,
-    #[schema(value_type = Vec<Object>)]
-    pub registrations: Vec<Value>,
-}
+/// An evidence bundle is served as the format defines it (docs/FORMAT.md §8).
+pub use suyuan_format::bundle::Bundle as BundleBody;

@@ -13,8 +13,8 @@ pub fn run(dir: &Path, item: Option<&str>, out: &Path) -> anyhow::Result<ExitCod
                 .with_context(|| format!("writing {}", out.display()))?;
             eprintln!(
                 "bundle of {item}: {} entries, {} registrations -> {}",
-                bundle["entries"].as_array().map_or(0, Vec::len),
-                bundle["registrations"].as_array().map_or(0, Vec::len),
+                bundle.entries.len(),
+                bundle.registrations.len(),
                 out.display()
             );
         }

@@ -1,24 +1,15 @@
-//! Evidence bundles: everything needed to check one item's history offline.
-//!
-//! ```json
-//! {"format":"suyuan-bundle-v1","item":"01/…","origin":"…","checkpoint":"<signed note>",
-//!  "chains":["01/…", …],
-//!  "entries":[{"seq":N,"via":"item","entry":"<entry bytes as a JSON string>","proof":["<hex>",…]}, …],
-//!  "registrations":[{"seq":N,"entry":"…","proof":[…]}, …]}
-//! ```
-//! Each proof is the RFC 9162 inclusion proof of that entry in the checkpoint's tree.
-//! `chains` lists chains given complete (every entry from the first to the latest at
-//! checkpoint time), so their hash links prove nothing was dropped from the middle.
-//! `registrations` are the complete `actor:ID` chains of every signer involved.
+//! Evidence bundles (the format is `suyuan_format::bundle`): building one item's from a
+//! log, and checking one offline with the log's own admission rules.
 
 use crate::admission::PrivatePart;
 use crate::audit::{AuditReport, Failure};
 use crate::history::{history, HistoryError};
 use crate::replay::{Replay, ReplayEntry};
-use crate::storage::LogReader;
 use crate::storage::StorageError;
-use serde_json::{json, Value};
+use crate::storage::{required_entry, LogReader};
+use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
+use suyuan_format::bundle::{Bundle, ProvenEntry, BUNDLE_FORMAT};
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
@@ -26,33 +17,30 @@ use suyuan_format::event::{actor_chain_key, Event};
 use suyuan_format::keys::EVENT_CONTEXT;
 use suyuan_format::merkle::verify_inclusion;
 
-pub const BUNDLE_FORMAT: &str = "suyuan-bundle-v1";
-
-fn entry_json(
+fn proven(
     reader: &dyn LogReader,
     seq: u64,
     size: u64,
     via: Option<&str>,
-) -> Result<Value, StorageError> {
-    let bytes = reader
-        .entry(seq)?
-        .ok_or_else(|| StorageError::Corrupt(format!("entry {seq} missing")))?;
+) -> Result<ProvenEntry, StorageError> {
+    let bytes = required_entry(reader, seq)?;
     let proof: Vec<String> = reader
         .inclusion_proof(seq, size)?
         .iter()
         .map(Digest::to_hex)
         .collect();
-    let text = String::from_utf8(bytes)
+    let entry = String::from_utf8(bytes)
         .map_err(|_| StorageError::Corrupt(format!("entry {seq} is not UTF-8")))?;
-    let mut v = json!({"seq": seq, "entry": text, "proof": proof});
-    if let Some(via) = via {
-        v["via"] = json!(via);
-    }
-    Ok(v)
+    Ok(ProvenEntry {
+        entry,
+        proof,
+        seq,
+        via: via.map(String::from),
+    })
 }
 
 /// Builds the evidence bundle of `item` against the latest checkpoint.
-pub fn create(reader: &dyn LogReader, item: &str) -> Result<Value, HistoryError> {
+pub fn create(reader: &dyn LogReader, item: &str) -> Result<Bundle, HistoryError> {
     let h = history(reader, item)?;
     let (size, note) = reader.latest_checkpoint_note()?;
     let mut picked: BTreeMap<u64, String> = h
@@ -70,9 +58,7 @@ pub fn create(reader: &dyn LogReader, item: &str) -> Result<Value, HistoryError>
     let mut queue: Vec<u64> = picked.keys().copied().collect();
     let mut registrations: BTreeSet<u64> = BTreeSet::new();
     while let Some(seq) = queue.pop() {
-        let bytes = reader
-            .entry(seq)?
-            .ok_or_else(|| StorageError::Corrupt(format!("entry {seq} missing")))?;
+        let bytes = required_entry(reader, seq)?;
         let view = EntryView::parse_stored(&bytes)
             .map_err(|e| StorageError::Corrupt(format!("entry {seq}: {e}")))?;
         let mut names = vec![view.event["actor"].as_str().unwrap_or_default().to_string()];
@@ -89,27 +75,27 @@ pub fn create(reader: &dyn LogReader, item: &str) -> Result<Value, HistoryError>
             }
         }
     }
-    let entries: Vec<Value> = picked
+    let entries: Vec<ProvenEntry> = picked
         .iter()
         .filter(|(seq, _)| !registrations.contains(seq))
-        .map(|(&seq, via)| entry_json(reader, seq, size, Some(via)))
+        .map(|(&seq, via)| proven(reader, seq, size, Some(via)))
         .collect::<Result<_, _>>()?;
-    let regs: Vec<Value> = registrations
+    let registrations: Vec<ProvenEntry> = registrations
         .iter()
-        .map(|&seq| entry_json(reader, seq, size, None))
+        .map(|&seq| proven(reader, seq, size, None))
         .collect::<Result<_, _>>()?;
     let mut chains = h.chains.clone();
     chains.extend(actors.iter().map(|a| actor_chain_key(a)));
     let origin = note.lines().next().unwrap_or_default().to_string();
-    Ok(json!({
-        "format": BUNDLE_FORMAT,
-        "item": h.item,
-        "origin": origin,
-        "checkpoint": note,
-        "chains": chains,
-        "entries": entries,
-        "registrations": regs,
-    }))
+    Ok(Bundle {
+        chains,
+        checkpoint: note,
+        entries,
+        format: BUNDLE_FORMAT.into(),
+        item: h.item,
+        origin,
+        registrations,
+    })
 }
 
 /// Verifies a bundle with the log key pinned.

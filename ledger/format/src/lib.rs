@@ -9,6 +9,7 @@
 //! parses here has passed every check that needs only the event itself, so a check that
 //! needs the log (roles, keys, references) is the core's, never repeated here.
 
+pub mod bundle;
 pub mod checkpoint;
 pub mod encoding;
 pub mod entry;
