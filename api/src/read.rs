@@ -391,16 +391,16 @@ pub async fn document(
     State(state): State<Shared>,
     Path((kind, number)): Path<(String, String)>,
 ) -> Result<Json<DocumentBody>, ApiError> {
-    if suyuan_format::event::DocKind::parse(&kind).is_none() {
+    let Some(doc_kind) = suyuan_format::event::DocKind::parse(&kind) else {
         return Err(ApiError::new(
             StatusCode::BAD_REQUEST,
             "bad_request",
             format!("{kind:?} is not a document kind (order, payment, waybill, declaration)"),
         ));
-    }
+    };
     read_ledger(&state, move |ledger| {
         let reader = ledger.read()?;
-        let seqs = reader.document(&format!("{kind}:{number}"))?;
+        let seqs = reader.document(&doc_kind.key(&number))?;
         if seqs.is_empty() {
             return Err(ApiError::not_found(
                 "unknown_document",
