@@ -2,13 +2,15 @@
 //! verify, history, export, evidence bundle, and the exit codes of `verify`.
 
 mod common;
-use common::*;
+use common::SUYUAN;
 use serde_json::Value;
+use suyuan_testkit::cli::{stderr, stdout, FarmStore};
+use suyuan_testkit::scenario;
 
 #[test]
 fn seed_verify_history_export_and_bundle() {
     let tmp = tempfile::tempdir().unwrap();
-    let (store, log_key) = seeded(tmp.path());
+    let (store, log_key) = scenario::seeded(SUYUAN, tmp.path());
     let store_s = store.to_str().unwrap();
     assert!(
         log_key.starts_with("ed25519:"),
@@ -16,18 +18,18 @@ fn seed_verify_history_export_and_bundle() {
     );
 
     // The whole store audits clean.
-    let o = run(&["verify", "--data", store_s]);
+    let o = SUYUAN.run(&["verify", "--data", store_s]);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
     assert!(stdout(&o).contains("OK: 684 entries"), "{}", stdout(&o));
 
     // Seeding again is idempotent: same signed events, same receipts, no new entries.
-    let o = run(&["seed", "--data", store_s]);
+    let o = SUYUAN.run(&["seed", "--data", store_s]);
     assert!(o.status.success());
     assert!(stderr(&o).contains("(0 new entries)"), "{}", stderr(&o));
 
     // A tin's story reaches its lot, its order's documents, its parcel and pallet.
     let tin = "01/04719865001270/10/AL2604Q1/21/00001";
-    let o = run(&["history", "--data", store_s, tin]);
+    let o = SUYUAN.run(&["history", "--data", store_s, tin]);
     assert!(o.status.success(), "{}", stderr(&o));
     let text = stdout(&o);
     for needle in [
@@ -44,7 +46,7 @@ fn seed_verify_history_export_and_bundle() {
     ] {
         assert!(text.contains(needle), "history lacks {needle:?}:\n{text}");
     }
-    let o = run(&["history", "--data", store_s, tin, "--json"]);
+    let o = SUYUAN.run(&["history", "--data", store_s, tin, "--json"]);
     let json: Value = serde_json::from_slice(&o.stdout).unwrap();
     let seqs: Vec<u64> = json["entries"]
         .as_array()
@@ -64,13 +66,7 @@ fn seed_verify_history_export_and_bundle() {
 
     // A recalled lot says so (the lot is looked up from the log, not assumed).
     let export = tmp.path().join("log.jsonl");
-    let o = run(&[
-        "export",
-        "--data",
-        store_s,
-        "--out",
-        export.to_str().unwrap(),
-    ]);
+    let o = SUYUAN.export(&store, &export);
     assert!(o.status.success(), "{}", stderr(&o));
     let lines = std::fs::read_to_string(&export).unwrap();
     let recall_lot = lines
@@ -84,85 +80,46 @@ fn seed_verify_history_export_and_bundle() {
                 .to_string()
         })
         .expect("the scenario has a recall");
-    let o = run(&["history", "--data", store_s, &recall_lot]);
+    let o = SUYUAN.run(&["history", "--data", store_s, &recall_lot]);
     assert!(stdout(&o).contains("RECALL"), "{}", stdout(&o));
 
     // The export verifies with the pinned key; without a key verify is a usage error.
-    let o = run(&[
-        "verify",
-        "--export",
-        export.to_str().unwrap(),
-        "--log-key",
-        &log_key,
-    ]);
+    let o = SUYUAN.verify_export(&export, &log_key);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
-    let o = run(&["verify", "--export", export.to_str().unwrap()]);
+    let o = SUYUAN.run(&["verify", "--export", export.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
     // With another log's key it fails (1), naming the checkpoints.
     let other = tmp.path().join("other.key");
-    let o = run(&["keygen", "--out", other.to_str().unwrap()]);
-    let other_key = stdout(&o).trim().to_string();
-    let o = run(&[
-        "verify",
-        "--export",
-        export.to_str().unwrap(),
-        "--log-key",
-        &other_key,
-    ]);
+    let other_key = SUYUAN.keygen(&other);
+    let o = SUYUAN.verify_export(&export, &other_key);
     assert_eq!(o.status.code(), Some(1), "{}", stdout(&o));
     assert!(stdout(&o).contains("checkpoint"), "{}", stdout(&o));
 
     // The evidence bundle of the tin verifies offline with the pinned key.
     let bundle = tmp.path().join("tin.json");
-    let o = run(&[
-        "export",
-        "--data",
-        store_s,
-        "--item",
-        tin,
-        "--out",
-        bundle.to_str().unwrap(),
-    ]);
+    let o = SUYUAN.export_bundle(&store, tin, &bundle);
     assert!(o.status.success(), "{}", stderr(&o));
-    let o = run(&[
-        "verify",
-        "--bundle",
-        bundle.to_str().unwrap(),
-        "--log-key",
-        &log_key,
-    ]);
+    let o = SUYUAN.verify_bundle(&bundle, &log_key);
     assert_eq!(o.status.code(), Some(0), "{}{}", stdout(&o), stderr(&o));
 
     // Unknown items and missing stores are clear errors.
-    let o = run(&["history", "--data", store_s, "01/04719865001270/10/NOPE"]);
+    let o = SUYUAN.run(&["history", "--data", store_s, "01/04719865001270/10/NOPE"]);
     assert_eq!(o.status.code(), Some(2));
     assert!(stderr(&o).contains("not in the log"), "{}", stderr(&o));
-    let o = run(&[
-        "verify",
-        "--data",
-        tmp.path().join("nowhere").to_str().unwrap(),
-    ]);
+    let nowhere = tmp.path().join("nowhere");
+    let o = SUYUAN.run(&["verify", "--data", nowhere.to_str().unwrap()]);
     assert_eq!(o.status.code(), Some(2));
-    assert!(
-        stderr(&o).contains("not a Suyuan data directory"),
-        "{}",
-        stderr(&o)
-    );
+    let err = stderr(&o);
+    assert!(err.contains("not a Suyuan data directory"), "{err}");
 }
 
 #[test]
 fn corrections_are_shown_beside_what_they_correct() {
     let tmp = tempfile::tempdir().unwrap();
-    let (store, _) = seeded(tmp.path());
+    let (store, _) = scenario::seeded(SUYUAN, tmp.path());
     let store_s = store.to_str().unwrap();
     let export = tmp.path().join("log.jsonl");
-    run(&[
-        "export",
-        "--data",
-        store_s,
-        "--out",
-        export.to_str().unwrap(),
-    ]);
+    SUYUAN.export(&store, &export);
     let entries: Vec<Value> = std::fs::read_to_string(&export)
         .unwrap()
         .lines()
@@ -190,7 +147,7 @@ fn corrections_are_shown_beside_what_they_correct() {
     let item = corrected["signed"]["event"]["what"]["items"][0]
         .as_str()
         .unwrap();
-    let o = run(&["history", "--data", store_s, item, "--json"]);
+    let o = SUYUAN.run(&["history", "--data", store_s, item, "--json"]);
     let h: Value = serde_json::from_slice(&o.stdout).unwrap();
     let seq_of = |e: &Value| e["seq"].as_u64().unwrap();
     let listed = h["entries"].as_array().unwrap();
@@ -206,7 +163,7 @@ fn corrections_are_shown_beside_what_they_correct() {
         listed.iter().any(|e| seq_of(e) == seq_of(correction)),
         "the correction is in the history too"
     );
-    let o = run(&["history", "--data", store_s, item]);
+    let o = SUYUAN.run(&["history", "--data", store_s, item]);
     assert!(
         stdout(&o).contains(&format!("[declared in error by #{}]", seq_of(correction))),
         "{}",
@@ -217,20 +174,12 @@ fn corrections_are_shown_beside_what_they_correct() {
 #[test]
 fn indexes_rebuild_from_the_entries() {
     let tmp = tempfile::tempdir().unwrap();
-    let (store, _) = seeded(tmp.path());
+    let (store, _) = scenario::seeded(SUYUAN, tmp.path());
     let store_s = store.to_str().unwrap();
     let tin = "01/04719865001270/10/AL2604Q1/21/00001";
-    let before = run(&["history", "--data", store_s, tin, "--json"]);
+    let before = SUYUAN.run(&["history", "--data", store_s, tin, "--json"]);
     let bundle_before = tmp.path().join("before.json");
-    run(&[
-        "export",
-        "--data",
-        store_s,
-        "--item",
-        tin,
-        "--out",
-        bundle_before.to_str().unwrap(),
-    ]);
+    SUYUAN.export_bundle(&store, tin, &bundle_before);
     {
         let ledger = suyuan_store::Ledger::open(&store).unwrap();
         let registry_before: Vec<_> = {
@@ -268,27 +217,19 @@ fn indexes_rebuild_from_the_entries() {
             "the registry replays to the same state"
         );
     }
-    let after = run(&["history", "--data", store_s, tin, "--json"]);
+    let after = SUYUAN.run(&["history", "--data", store_s, tin, "--json"]);
     assert_eq!(
         stdout(&after),
         stdout(&before),
         "history is the same from rebuilt indexes"
     );
     let bundle_after = tmp.path().join("after.json");
-    run(&[
-        "export",
-        "--data",
-        store_s,
-        "--item",
-        tin,
-        "--out",
-        bundle_after.to_str().unwrap(),
-    ]);
+    SUYUAN.export_bundle(&store, tin, &bundle_after);
     assert_eq!(
         std::fs::read(bundle_after).unwrap(),
         std::fs::read(bundle_before).unwrap()
     );
-    let o = run(&["verify", "--data", store_s]);
+    let o = SUYUAN.run(&["verify", "--data", store_s]);
     assert_eq!(o.status.code(), Some(0), "{}", stdout(&o));
 }
 
@@ -297,8 +238,7 @@ fn indexes_rebuild_from_the_entries() {
 #[test]
 fn grouped_submit_answers_every_file() {
     let tmp = tempfile::tempdir().unwrap();
-    let farm = FarmStore::create(tmp.path());
-    let store_s = farm.store.to_str().unwrap();
+    let farm = FarmStore::create(SUYUAN, tmp.path());
     let write = |name: &str, v: Value| {
         let path = tmp.path().join(name);
         std::fs::write(&path, v.to_string()).unwrap();
@@ -315,21 +255,11 @@ fn grouped_submit_answers_every_file() {
             };
             write(
                 &format!("lot{i:02}.json"),
-                FarmStore::production(&cid, &format!("G{i}")),
+                farm.production(&cid, &format!("G{i}")),
             )
         })
         .collect();
-    let mut args = vec![
-        "submit",
-        "--data",
-        store_s,
-        "--key",
-        farm.farm_key.to_str().unwrap(),
-        "--group",
-        "5",
-    ];
-    args.extend(files.iter().map(String::as_str));
-    let o = run(&args);
+    let o = farm.submit(5).args(&files).output().expect("suyuan runs");
     assert_eq!(o.status.code(), Some(1), "one file is refused");
     let receipted: Vec<String> = stdout(&o)
         .lines()

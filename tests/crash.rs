@@ -4,11 +4,12 @@
 //! `suyuan verify --data` passes.
 
 mod common;
-use common::*;
+use common::SUYUAN;
 use std::io::{BufRead, BufReader};
 use std::process::Stdio;
 use std::time::{Duration, Instant};
 use suyuan_format::receipt::Receipt;
+use suyuan_testkit::cli::{stdout, FarmStore};
 
 const EVENTS: usize = 18_000;
 /// Files offered to one appender run: enough that a kill usually lands mid-run.
@@ -18,12 +19,8 @@ const KILLS: usize = 12;
 #[test]
 fn acknowledged_entries_survive_sigkill() {
     let tmp = tempfile::tempdir().unwrap();
-    let FarmStore {
-        store,
-        farm_key,
-        log_key,
-    } = FarmStore::create(tmp.path());
-    let store_s = store.to_str().unwrap();
+    let farm = FarmStore::create(SUYUAN, tmp.path());
+    let store_s = farm.store.to_str().unwrap();
 
     // Fixture-shaped production events, one lot each.
     let dir = tmp.path().join("events");
@@ -31,7 +28,7 @@ fn acknowledged_entries_survive_sigkill() {
     let files: Vec<String> = (0..EVENTS)
         .map(|i| {
             let f = dir.join(format!("{i:05}.json"));
-            let event = FarmStore::production(&format!("lot-{i}"), &format!("K{i}"));
+            let event = farm.production(&format!("lot-{i}"), &format!("K{i}"));
             std::fs::write(&f, event.to_string()).unwrap();
             f.to_str().unwrap().to_string()
         })
@@ -46,16 +43,8 @@ fn acknowledged_entries_survive_sigkill() {
         // Each round resubmits from the first file not yet acknowledged (resubmissions of
         // acknowledged events are idempotent) and is killed after a random delay.
         let start_at = next_file.min(EVENTS - 1);
-        let mut child = bin()
-            .args([
-                "submit",
-                "--data",
-                store_s,
-                "--key",
-                farm_key.to_str().unwrap(),
-                "--group",
-                "40",
-            ])
+        let mut child = farm
+            .submit(40)
             .args(&files[start_at..(start_at + PER_RUN).min(EVENTS)])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
@@ -95,7 +84,7 @@ fn acknowledged_entries_survive_sigkill() {
         acknowledged.extend(receipts);
 
         // The store opens, holds every acknowledged entry as receipted, and audits clean.
-        let ledger = suyuan_store::Ledger::open(&store)
+        let ledger = suyuan_store::Ledger::open(&farm.store)
             .unwrap_or_else(|e| panic!("round {round}: store does not open: {e}"));
         for r in &acknowledged {
             let bytes = ledger
@@ -111,7 +100,7 @@ fn acknowledged_entries_survive_sigkill() {
             r.verify(&ledger.log_public_key()).unwrap();
         }
         drop(ledger);
-        let o = run(&["verify", "--data", store_s, "--log-key", &log_key]);
+        let o = SUYUAN.run(&["verify", "--data", store_s, "--log-key", &farm.log_key]);
         assert_eq!(o.status.code(), Some(0), "round {round}: {}", stdout(&o));
     }
     assert!(

@@ -2,15 +2,20 @@
 //! read, prove, resolve, every error code, idempotent resubmission, concurrent
 //! submitters, and graceful shutdown.
 
-mod http_support;
+mod common;
 
-use http_support::*;
+use common::SUYUAN;
 use serde_json::{json, Value};
 use std::process::Command;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::merkle::verify_inclusion;
 use suyuan_format::receipt::Receipt;
+use suyuan_testkit::cli::{stderr, stdout};
+use suyuan_testkit::events::time_ago;
+use suyuan_testkit::http::*;
+use suyuan_testkit::world::{event, World, GTIN};
+use suyuan_testkit::Party;
 
 fn digests(v: &Value) -> Vec<Digest> {
     v.as_array()
@@ -22,10 +27,8 @@ fn digests(v: &Value) -> Vec<Digest> {
 
 #[test]
 fn submit_read_prove_resolve() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("log");
-    let w = init_world(&dir);
-    let server = Server::start(&dir);
+    let w = World::create(SUYUAN);
+    let server = w.start();
     w.register_all(&server);
 
     // Submit: a durable receipt proving the entry into its group commit's checkpoint.
@@ -188,7 +191,7 @@ fn submit_read_prove_resolve() {
         .any(|a| a["id"] == "LAB-1" && a["roles"][0] == "lab"));
     assert_eq!(
         get(&server.url("/v1/actors/LAB-1"), "application/json").json()["keys"][0]["key"],
-        w.lab.public()
+        w.lab.public_key()
     );
     let d = get(&server.url("/v1/documents/order/ORD-1"), "application/json");
     assert_eq!(d.status, 200, "{}", d.text());
@@ -231,36 +234,20 @@ fn submit_read_prove_resolve() {
     )
     .json();
     assert!(suyuan_core::bundle::verify(&bundle, &vkey).ok());
-    let out = Command::new(BIN)
-        .args([
+    let verify = |log_key: &str| {
+        SUYUAN.run(&[
             "verify",
             "--server",
             &server.base,
             "--item",
             &unit,
             "--log-key",
-            cp_now["verifier_key"].as_str().unwrap(),
+            log_key,
         ])
-        .output()
-        .unwrap();
-    assert!(
-        out.status.success(),
-        "{}{}",
-        String::from_utf8_lossy(&out.stdout),
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let wrong = Command::new(BIN)
-        .args([
-            "verify",
-            "--server",
-            &server.base,
-            "--item",
-            &unit,
-            "--log-key",
-            &w.producer.public(),
-        ])
-        .output()
-        .unwrap();
+    };
+    let out = verify(cp_now["verifier_key"].as_str().unwrap());
+    assert!(out.status.success(), "{}{}", stdout(&out), stderr(&out));
+    let wrong = verify(&w.producer.public_key());
     assert_eq!(
         wrong.status.code(),
         Some(1),
@@ -291,16 +278,14 @@ fn submit_read_prove_resolve() {
     // Graceful stop, then a full audit of the store.
     let st = server.stop();
     assert!(st.success(), "serve exits cleanly on SIGTERM: {st:?}");
-    let out = run_ok(&["verify", "--data", dir.to_str().unwrap()]);
+    let out = w.verify();
     assert!(out.starts_with("OK"), "{out}");
 }
 
 #[test]
 fn every_error_code() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("log");
-    let w = init_world(&dir);
-    let server = Server::start(&dir);
+    let w = World::create(SUYUAN);
+    let server = w.start();
     w.register_all(&server);
     let url = server.url("/v1/events");
     let before = size(&server);
@@ -319,21 +304,26 @@ fn every_error_code() {
     let r = check(post(&url, &bad), 401, "bad_signature");
     assert_eq!(r.json()["error"]["field"], "signature");
     // 403: unknown actor, wrong role.
-    let stranger = Actor::new("STRANGER", 9);
-    let ev = stranger.event(
+    let stranger = Party::new("STRANGER", "CN", &[]);
+    let ev = event(
+        &stranger,
         "review",
         "r1",
         json!([format!("01/{GTIN}/10/L1")]),
         json!({"kind": "rating", "rating": 5}),
     );
-    check(post(&url, &stranger.sign(ev)), 403, "unknown_actor");
+    check(
+        post(&url, &stranger.sign(ev).to_json()),
+        403,
+        "unknown_actor",
+    );
     let mut ev = w.production_event("X1", "lab-prod");
     ev["actor"] = json!(w.lab.id);
-    ev["key"] = json!(w.lab.public());
-    check(post(&url, &w.lab.sign(ev)), 403, "wrong_role");
+    ev["key"] = json!(w.lab.public_key());
+    check(post(&url, &w.lab.sign(ev).to_json()), 403, "wrong_role");
     // 403: a key not registered to the actor.
     let mut imp = w.production_event("X2", "imp");
-    imp["key"] = json!(w.lab.public());
+    imp["key"] = json!(w.lab.public_key());
     let signed = suyuan_format::event::SignedEvent::sign(imp, &w.lab.key)
         .unwrap()
         .to_json();
@@ -368,7 +358,11 @@ fn every_error_code() {
     // 422: future time, missing reference.
     let mut fut = w.production_event("X4", "p-fut");
     fut["time"] = json!(time_ago(-7200));
-    check(post(&url, &w.producer.sign(fut)), 422, "future_time");
+    check(
+        post(&url, &w.producer.sign(fut).to_json()),
+        422,
+        "future_time",
+    );
     let r = check(
         post(
             &url,
@@ -390,7 +384,11 @@ fn every_error_code() {
     // 413: an entry over 64 KiB.
     let mut big = w.production_event("X5", "p-big");
     big["body"]["certifications"] = json!(vec!["茶".repeat(2000); 12]);
-    check(post(&url, &w.producer.sign(big)), 413, "too_large");
+    check(
+        post(&url, &w.producer.sign(big).to_json()),
+        413,
+        "too_large",
+    );
     // Batch: per-event statuses.
     let r = post(
         &server.url("/v1/events/batch"),
@@ -429,16 +427,14 @@ fn every_error_code() {
     assert!(resp.contains("shutting_down"), "{resp}");
     let st = server.stop();
     assert!(st.success());
-    let server = Server::start(&dir);
+    let server = w.start();
     assert_eq!(size(&server), before + 1, "nothing stored on any error");
 }
 
 #[test]
 fn bad_input_is_refused_and_changes_nothing() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("log");
-    let w = init_world(&dir);
-    let server = Server::start(&dir);
+    let w = World::create(SUYUAN);
+    let server = w.start();
     w.register_all(&server);
     assert_eq!(
         post(&server.url("/v1/events"), &w.production("L1", "p-1")).status,
@@ -668,7 +664,7 @@ fn bad_input_is_refused_and_changes_nothing() {
     assert_eq!(before, after, "the store is unchanged");
     let st = server.stop();
     assert!(st.success());
-    assert!(run_ok(&["verify", "--data", dir.to_str().unwrap()]).starts_with("OK"));
+    assert!(w.verify().starts_with("OK"));
 }
 
 fn finish_no_ctype(url: &str, body: &[u8]) -> Resp {
@@ -695,10 +691,8 @@ fn finish_no_ctype(url: &str, body: &[u8]) -> Resp {
 
 #[test]
 fn concurrent_submitters_share_group_commits() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("log");
-    let w = init_world(&dir);
-    let server = Server::start(&dir);
+    let w = World::create(SUYUAN);
+    let server = w.start();
     w.register_all(&server);
     let clients = 16;
     let per_client = 20;
@@ -766,5 +760,5 @@ fn concurrent_submitters_share_group_commits() {
     );
     let st = server.stop();
     assert!(st.success());
-    assert!(run_ok(&["verify", "--data", dir.to_str().unwrap()]).starts_with("OK"));
+    assert!(w.verify().starts_with("OK"));
 }

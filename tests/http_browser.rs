@@ -4,15 +4,17 @@
 //! the server and the browser alters an entry. `scripts/install-test-deps.sh` installs
 //! what it needs; without those this test fails under CI and is skipped elsewhere.
 
-mod http_support;
+mod common;
 
-use http_support::*;
+use common::SUYUAN;
 use serde_json::{json, Value};
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Duration;
+use suyuan_testkit::http::{get, Server};
+use suyuan_testkit::scenario;
 
 fn browser_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/browser")
@@ -156,15 +158,7 @@ fn proxy_one(mut client: TcpStream, upstream: &str, mode: Tamper) -> std::io::Re
 /// Items of the scenario: a unit of a lot with a failed test, and a unit of a lot with
 /// none, read from the fixture's events.
 fn scenario_items() -> (String, String) {
-    let text = std::fs::read_to_string(
-        Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures/scenario/events.jsonl"),
-    )
-    .unwrap();
-    let events: Vec<Value> = text
-        .lines()
-        .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str::<Value>(l).unwrap()["event"].clone())
-        .collect();
+    let events = scenario::events();
     let items = |ev: &Value| -> Vec<String> {
         ev["what"]["items"]
             .as_array()
@@ -215,17 +209,8 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("demo");
-    run_ok(&[
-        "seed",
-        "--data",
-        dir.to_str().unwrap(),
-        Path::new(env!("CARGO_MANIFEST_DIR"))
-            .join("fixtures/scenario")
-            .to_str()
-            .unwrap(),
-    ]);
-    let server = Server::start(&dir);
+    let (store, _) = scenario::seeded(SUYUAN, tmp.path());
+    let server = Server::start(SUYUAN, &store);
     let (good, bad) = scenario_items();
     let bundle_proxy = start_proxy(server.base.clone(), Tamper::BundleVerdict);
     let page_proxy = start_proxy(server.base.clone(), Tamper::PageVerdict);

@@ -2,20 +2,20 @@
 //! after a restart every entry whose receipt a client received is present, byte for
 //! byte, and `suyuan verify --data` passes.
 
-mod http_support;
+mod common;
 
-use http_support::*;
+use common::SUYUAN;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
 use suyuan_format::receipt::Receipt;
+use suyuan_testkit::http::{get, size};
+use suyuan_testkit::world::World;
 
 #[test]
 fn sigkill_under_concurrent_submissions_loses_no_receipted_entry() {
-    let tmp = tempfile::tempdir().unwrap();
-    let dir = tmp.path().join("log");
-    let w = init_world(&dir);
-    let mut server = Some(Server::start(&dir));
+    let w = World::create(SUYUAN);
+    let mut server = Some(w.start());
     w.register_all(server.as_ref().unwrap());
     let receipts: Mutex<Vec<Receipt>> = Mutex::new(Vec::new());
     let rounds = 3;
@@ -79,7 +79,7 @@ fn sigkill_under_concurrent_submissions_loses_no_receipted_entry() {
             "round {round}: some submissions were receipted"
         );
         // Restart: every receipted entry is there, exactly as receipted.
-        let restarted = Server::start(&dir);
+        let restarted = w.start();
         for r in receipts.lock().unwrap().iter() {
             let e = get(
                 &restarted.url(&format!("/v1/entries/{}", r.seq)),
@@ -108,6 +108,6 @@ fn sigkill_under_concurrent_submissions_loses_no_receipted_entry() {
     }
     let st = server.take().unwrap().stop();
     assert!(st.success());
-    let out = run_ok(&["verify", "--data", dir.to_str().unwrap()]);
+    let out = w.verify();
     assert!(out.starts_with("OK"), "{out}");
 }

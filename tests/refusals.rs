@@ -1,103 +1,50 @@
 //! Every kind of refusal, through the ledger's submission path: each is refused with its
 //! reason (code and field), and the store is byte-for-byte unchanged afterwards.
 
-use serde_json::{json, Value};
+use serde_json::json;
 use suyuan_core::export::write_export;
 use suyuan_format::event::SignedEvent;
 use suyuan_format::keys::SecretKey;
-use suyuan_store::{Ledger, RegistrarSpec, Submission};
+use suyuan_store::Ledger;
+use suyuan_testkit::events::{lot_path, production, registration, registry_change, time_ago};
+use suyuan_testkit::store::{self, submission, submit};
+use suyuan_testkit::Party;
 
 struct World {
     _tmp: tempfile::TempDir,
     ledger: Ledger,
-    registrar: SecretKey,
-    farm: SecretKey,
-    farm_old: SecretKey,
-    customs: SecretKey,
+    registrar: Party,
+    farm: Party,
+    /// The farm holding the key it registered with and then lost.
+    farm_old: Party,
+    customs: Party,
 }
 
-const LOT: &str = "01/04719865001270/10/AL2604Q1";
-
-fn now_minus(hours: i64) -> String {
-    suyuan_format::time_format::rfc3339(
-        time::OffsetDateTime::now_utc() - time::Duration::hours(hours),
-    )
-}
-
-fn registration(registrar: &SecretKey, n: u32, body: Value) -> SignedEvent {
-    let ev = json!({"type": "registration", "client_id": format!("reg-{n}"), "actor": "CN-REGISTRAR",
-        "key": registrar.public().to_string(), "time": now_minus(2), "body": body});
-    SignedEvent::sign(ev, registrar).unwrap()
-}
-
-fn production(actor: &str, key: &SecretKey, client_id: &str, item: &str) -> Value {
-    json!({"type": "production", "client_id": client_id, "actor": actor, "key": key.public().to_string(),
-           "time": now_minus(1), "what": {"items": [item], "quantity": {"value": "300", "uom": "H87"}},
-           "where": {"country": "TW", "place": "Alishan"},
-           "body": {"product": "Alishan oolong 150 g", "produced": "2026-05-04", "origin": "Alishan, Chiayi", "facility": "Mingfeng"}})
-}
-
-fn submit(
-    ledger: &Ledger,
-    signed: SignedEvent,
-) -> Result<suyuan_format::receipt::Receipt, suyuan_core::admission::Refusal> {
-    ledger
-        .append_batch(vec![Submission {
-            signed,
-            private: None,
-        }])
-        .unwrap()
-        .results
-        .pop()
-        .unwrap()
-}
+const LOT: &str = "AL2604Q1";
 
 fn world() -> World {
     let tmp = tempfile::tempdir().unwrap();
-    let registrar = SecretKey::from_seed(&[9; 32]);
-    let (farm, farm_old, customs) = (
-        SecretKey::from_seed(&[10; 32]),
-        SecretKey::from_seed(&[11; 32]),
-        SecretKey::from_seed(&[12; 32]),
-    );
-    let ledger = Ledger::init(
-        &tmp.path().join("store"),
-        Some("test.suyuan.example/log"),
-        RegistrarSpec {
-            id: "CN-REGISTRAR",
-            name: "Registry",
-            jurisdiction: "CN",
-            key: &registrar,
-        },
-    )
-    .unwrap();
-    let regs = vec![
-        registration(
+    let registrar = Party::registrar();
+    let farm = Party::farm();
+    let farm_old = Party::farm().with_key(SecretKey::from_seed(&[11; 32]));
+    let customs = Party::new("CN-CUSTOMS-3511", "CN", &["customs"]);
+    let ledger = store::init(&tmp.path().join("store"), &registrar);
+    // The farm registers two keys; the registrar revokes the second one (entry 3).
+    let mut farm_registration = registration(&registrar, &farm);
+    farm_registration["body"]["keys"] = json!([farm.public_key(), farm_old.public_key()]);
+    let regs = [
+        farm_registration,
+        registration(&registrar, &customs),
+        registry_change(
             &registrar,
-            1,
-            json!({"action": "register", "subject": "TW-FARM", "name": "Mingfeng tea", "jurisdiction": "TW",
-            "roles": ["producer"], "keys": [farm.public().to_string(), farm_old.public().to_string()]}),
-        ),
-        registration(
-            &registrar,
-            2,
-            json!({"action": "register", "subject": "CN-CUSTOMS-3511", "name": "Pingtan Customs", "jurisdiction": "CN",
-            "roles": ["customs"], "keys": [customs.public().to_string()]}),
-        ),
-        registration(
-            &registrar,
-            3,
-            json!({"action": "revoke_key", "subject": "TW-FARM", "key": farm_old.public().to_string(), "reason": "lost scanner"}),
+            "reg-3",
+            json!({"action": "revoke_key", "subject": "TW-FARM", "key": farm_old.public_key(), "reason": "lost scanner"}),
         ),
     ];
     for r in regs {
-        submit(&ledger, r).unwrap();
+        store::append(&ledger, registrar.sign(r));
     }
-    submit(
-        &ledger,
-        SignedEvent::sign(production("TW-FARM", &farm, "lot-1", LOT), &farm).unwrap(),
-    )
-    .unwrap();
+    store::append(&ledger, farm.sign(production(&farm, "lot-1", LOT)));
     World {
         _tmp: tmp,
         ledger,
@@ -140,8 +87,8 @@ fn assert_refused(w: &World, signed: SignedEvent, code: &str, field: Option<&str
 #[test]
 fn unregistered_actor() {
     let w = world();
-    let stranger = SecretKey::from_seed(&[66; 32]);
-    let ev = SignedEvent::sign(production("CN-NOBODY", &stranger, "x", LOT), &stranger).unwrap();
+    let stranger = Party::new("CN-NOBODY", "CN", &["producer"]);
+    let ev = stranger.sign(production(&stranger, "x", LOT));
     assert_refused(
         &w,
         ev,
@@ -155,16 +102,7 @@ fn unregistered_actor() {
 fn wrong_role() {
     let w = world();
     // Customs may not record production.
-    let ev = SignedEvent::sign(
-        production(
-            "CN-CUSTOMS-3511",
-            &w.customs,
-            "p",
-            "01/04719865001270/10/OTHER",
-        ),
-        &w.customs,
-    )
-    .unwrap();
+    let ev = w.customs.sign(production(&w.customs, "p", "OTHER"));
     assert_refused(
         &w,
         ev,
@@ -177,57 +115,42 @@ fn wrong_role() {
 #[test]
 fn revoked_key() {
     let w = world();
-    let ev = SignedEvent::sign(
-        production("TW-FARM", &w.farm_old, "p2", "01/04719865001270/10/LOT2"),
-        &w.farm_old,
-    )
-    .unwrap();
+    let ev = w.farm_old.sign(production(&w.farm_old, "p2", "LOT2"));
     assert_refused(&w, ev, "key_revoked", Some("key"), "was revoked by entry 3");
 }
 
 #[test]
 fn key_not_yet_valid_then_valid() {
     let w = world();
-    let new_key = SecretKey::from_seed(&[13; 32]);
-    let ev = production("TW-FARM", &new_key, "p3", "01/04719865001270/10/LOT3");
+    let renewed = Party::farm().with_key(SecretKey::from_seed(&[13; 32]));
+    let ev = production(&renewed, "p3", "LOT3");
     assert_refused(
         &w,
-        SignedEvent::sign(ev.clone(), &new_key).unwrap(),
+        renewed.sign(ev.clone()),
         "key_not_registered",
         Some("key"),
         "is not registered to actor TW-FARM",
     );
     // Registered later, the same event is accepted: validity starts at registration.
-    submit(
-        &w.ledger,
-        registration(
-            &w.registrar,
-            4,
-            json!({"action": "add_key", "subject": "TW-FARM", "key": new_key.public().to_string()}),
-        ),
-    )
-    .unwrap();
-    submit(&w.ledger, SignedEvent::sign(ev, &new_key).unwrap()).unwrap();
+    let add_key = registry_change(
+        &w.registrar,
+        "reg-4",
+        json!({"action": "add_key", "subject": "TW-FARM", "key": renewed.public_key()}),
+    );
+    submit(&w.ledger, w.registrar.sign(add_key)).unwrap();
+    submit(&w.ledger, renewed.sign(ev)).unwrap();
 }
 
 #[test]
 fn forged_signature() {
     let w = world();
-    let mut ev = SignedEvent::sign(
-        production("TW-FARM", &w.farm, "p4", "01/04719865001270/10/LOT4"),
-        &w.farm,
-    )
-    .unwrap();
+    let mut ev = w.farm.sign(production(&w.farm, "p4", "LOT4"));
     ev.signature[10] ^= 1;
-    let key = w.farm.public().to_string();
+    let key = w.farm.public_key();
     assert_refused(&w, ev, "bad_signature", Some("signature"), &key);
     // Signed by someone else's key but naming the farm's key: also refused.
     let mallory = SecretKey::from_seed(&[77; 32]);
-    let mut forged = SignedEvent::sign(
-        production("TW-FARM", &w.farm, "p5", "01/04719865001270/10/LOT5"),
-        &w.farm,
-    )
-    .unwrap();
+    let mut forged = w.farm.sign(production(&w.farm, "p5", "LOT5"));
     forged.signature = mallory.sign(suyuan_format::keys::EVENT_CONTEXT, &forged.canonical_event);
     assert_refused(
         &w,
@@ -241,17 +164,9 @@ fn forged_signature() {
 #[test]
 fn replay_with_changed_content_and_idempotent_resubmission() {
     let w = world();
-    let original = production("TW-FARM", &w.farm, "p6", "01/04719865001270/10/LOT6");
-    let first = submit(
-        &w.ledger,
-        SignedEvent::sign(original.clone(), &w.farm).unwrap(),
-    )
-    .unwrap();
-    let again = submit(
-        &w.ledger,
-        SignedEvent::sign(original.clone(), &w.farm).unwrap(),
-    )
-    .unwrap();
+    let original = production(&w.farm, "p6", "LOT6");
+    let first = submit(&w.ledger, w.farm.sign(original.clone())).unwrap();
+    let again = submit(&w.ledger, w.farm.sign(original.clone())).unwrap();
     assert_eq!(
         first, again,
         "resubmitting the same event returns the first receipt"
@@ -260,7 +175,7 @@ fn replay_with_changed_content_and_idempotent_resubmission() {
     changed["what"]["quantity"]["value"] = json!("301");
     assert_refused(
         &w,
-        SignedEvent::sign(changed, &w.farm).unwrap(),
+        w.farm.sign(changed),
         "client_id_reused",
         Some("client_id"),
         "\"p6\"",
@@ -270,17 +185,18 @@ fn replay_with_changed_content_and_idempotent_resubmission() {
 #[test]
 fn bad_gs1_keys() {
     let w = world();
-    let ev = production("TW-FARM", &w.farm, "p7", "01/04719865001271/10/LOT7");
-    let err = SignedEvent::sign(ev, &w.farm).unwrap_err();
+    let mut ev = production(&w.farm, "p7", "LOT7");
+    ev["what"]["items"] = json!(["01/04719865001271/10/LOT7"]);
+    let err = w.farm.try_sign(ev).unwrap_err();
     assert_eq!(err.field, "what.items[0]");
     assert!(
         err.message.contains("wrong check digit (expected 0)"),
         "{err}"
     );
-    let ev = json!({"type": "logistics", "client_id": "l1", "actor": "TW-FARM", "key": w.farm.public().to_string(),
-        "time": now_minus(1), "what": {"items": [LOT], "parent": "00/106141411234567890"},
+    let ev = json!({"type": "logistics", "client_id": "l1", "actor": "TW-FARM",
+        "time": time_ago(3600), "what": {"items": [lot_path(LOT)], "parent": "00/106141411234567890"},
         "body": {"waybill_no": "W1", "order_no": "O1", "status": "packed"}});
-    let err = SignedEvent::sign(ev, &w.farm).unwrap_err();
+    let err = w.farm.try_sign(ev).unwrap_err();
     assert_eq!(err.field, "what.parent");
     assert!(
         err.message
@@ -292,23 +208,23 @@ fn bad_gs1_keys() {
 #[test]
 fn missing_references() {
     let w = world();
-    let ev = json!({"type": "clearance", "client_id": "c1", "actor": "CN-CUSTOMS-3511", "key": w.customs.public().to_string(),
-        "time": now_minus(1), "what": {"items": [LOT]},
+    let ev = json!({"type": "clearance", "client_id": "c1", "actor": "CN-CUSTOMS-3511",
+        "time": time_ago(3600), "what": {"items": [lot_path(LOT)]},
         "body": {"declaration_no": "D1", "customs_office": "3511 Pingtan", "direction": "import", "trade_mode": "9610",
                  "hs_code": "0902301000", "status": "declared", "order_no": "NO-SUCH-ORDER", "payment_no": "P1", "waybill_no": "W1"}});
     assert_refused(
         &w,
-        SignedEvent::sign(ev, &w.customs).unwrap(),
+        w.customs.sign(ev),
         "missing_reference",
         Some("body.order_no"),
         "order NO-SUCH-ORDER does not exist",
     );
-    let ev = json!({"type": "acceptance", "client_id": "a1", "actor": "CN-CUSTOMS-3511", "key": w.customs.public().to_string(),
-        "time": now_minus(1), "what": {"items": [LOT]},
+    let ev = json!({"type": "acceptance", "client_id": "a1", "actor": "CN-CUSTOMS-3511",
+        "time": time_ago(3600), "what": {"items": [lot_path(LOT)]},
         "body": {"inspection": "ab".repeat(32), "decision": "accepted"}});
     assert_refused(
         &w,
-        SignedEvent::sign(ev, &w.customs).unwrap(),
+        w.customs.sign(ev),
         "missing_reference",
         Some("body.inspection"),
         "does not exist",
@@ -318,20 +234,18 @@ fn missing_references() {
 #[test]
 fn future_times_and_floats() {
     let w = world();
-    let mut ev = production("TW-FARM", &w.farm, "p8", "01/04719865001270/10/LOT8");
-    ev["time"] = json!(suyuan_format::time_format::rfc3339(
-        time::OffsetDateTime::now_utc() + time::Duration::hours(1)
-    ));
+    let mut ev = production(&w.farm, "p8", "LOT8");
+    ev["time"] = json!(time_ago(-3600));
     assert_refused(
         &w,
-        SignedEvent::sign(ev, &w.farm).unwrap(),
+        w.farm.sign(ev),
         "future_time",
         Some("time"),
         "after the log's record time",
     );
-    let mut ev = production("TW-FARM", &w.farm, "p9", "01/04719865001270/10/LOT9");
+    let mut ev = production(&w.farm, "p9", "LOT9");
     ev["what"]["quantity"]["value"] = json!(300.5);
-    let err = SignedEvent::sign(ev, &w.farm).unwrap_err();
+    let err = w.farm.try_sign(ev).unwrap_err();
     assert_eq!(err.field, "what.quantity.value");
     assert!(err.message.contains("decimal strings"), "{err}");
 }
@@ -339,26 +253,13 @@ fn future_times_and_floats() {
 #[test]
 fn a_refused_event_does_not_stop_its_group() {
     let w = world();
-    let stranger = SecretKey::from_seed(&[66; 32]);
-    let good = SignedEvent::sign(
-        production("TW-FARM", &w.farm, "p10", "01/04719865001270/10/LOT10"),
-        &w.farm,
-    )
-    .unwrap();
-    let bad = SignedEvent::sign(production("CN-NOBODY", &stranger, "x", LOT), &stranger).unwrap();
+    let stranger = Party::new("CN-NOBODY", "CN", &["producer"]);
+    let good = w.farm.sign(production(&w.farm, "p10", "LOT10"));
+    let bad = stranger.sign(production(&stranger, "x", LOT));
     let size = w.ledger.size();
     let out = w
         .ledger
-        .append_batch(vec![
-            Submission {
-                signed: bad,
-                private: None,
-            },
-            Submission {
-                signed: good,
-                private: None,
-            },
-        ])
+        .append_batch(vec![submission(bad), submission(good)])
         .unwrap();
     assert!(out.results[0].is_err() && out.results[1].is_ok());
     assert_eq!(w.ledger.size(), size + 1);

@@ -4,13 +4,15 @@
 //! audited in-process with the library the binary uses.
 
 mod common;
-use common::*;
+use common::SUYUAN;
 use serde_json::Value;
 use std::sync::OnceLock;
 use suyuan_core::audit::AuditReport;
 use suyuan_core::export::audit_export;
 use suyuan_format::checkpoint::{CheckpointError, LogKey};
 use suyuan_format::jcs::canonicalize;
+use suyuan_testkit::cli::stderr;
+use suyuan_testkit::scenario;
 
 struct Export {
     lines: Vec<String>,
@@ -21,15 +23,9 @@ fn export() -> &'static Export {
     static EXPORT: OnceLock<Export> = OnceLock::new();
     EXPORT.get_or_init(|| {
         let tmp = tempfile::tempdir().unwrap();
-        let (store, key) = seeded(tmp.path());
+        let (store, key) = scenario::seeded(SUYUAN, tmp.path());
         let file = tmp.path().join("log.jsonl");
-        let o = run(&[
-            "export",
-            "--data",
-            store.to_str().unwrap(),
-            "--out",
-            file.to_str().unwrap(),
-        ]);
+        let o = SUYUAN.export(&store, &file);
         assert!(o.status.success(), "{}", stderr(&o));
         let lines = std::fs::read_to_string(file)
             .unwrap()
@@ -55,6 +51,11 @@ fn entry_count() -> usize {
         .iter()
         .filter(|l| l.starts_with("{\"event_id\""))
         .count()
+}
+
+/// Whether any failure the audit reports says `text`.
+fn says(report: &AuditReport, text: &str) -> bool {
+    report.failures.iter().any(|f| f.reason.contains(text))
 }
 
 /// Whether the audit names a checkpoint whose log signature does not verify
@@ -187,11 +188,7 @@ fn changing_raw_bytes_is_detected() {
     lines[1 + seq] = lines[1 + seq].replacen("\":", "\": ", 1);
     let r = audit(&lines);
     assert!(names(&r, seq as u64), "{:?}", r.failures);
-    assert!(
-        r.failures.iter().any(|f| f.reason.contains("canonical")),
-        "{:?}",
-        r.failures
-    );
+    assert!(says(&r, "canonical"), "{:?}", r.failures);
 }
 
 #[test]
@@ -223,10 +220,7 @@ fn deleting_inserting_reordering_and_truncating_are_detected() {
     lines.drain(1 + n - 3..1 + n);
     let r = audit(&lines);
     assert!(
-        !r.ok()
-            && r.failures
-                .iter()
-                .any(|f| f.reason.contains("entries missing at the end")),
+        !r.ok() && says(&r, "entries missing at the end"),
         "truncate: {:?}",
         r.failures
     );
@@ -258,11 +252,7 @@ fn altered_or_missing_checkpoints_are_detected() {
         l[2] = suyuan_format::encoding::b64(&[7u8; 32]);
         l.join("\n")
     });
-    assert!(
-        r.failures.iter().any(|f| f.reason.contains("checkpoint")),
-        "root: {:?}",
-        r.failures
-    );
+    assert!(says(&r, "checkpoint"), "root: {:?}", r.failures);
     // One bit of the signature itself (past the 4-byte key hash) flipped in
     // the decoded bytes: replacing base64 letters changes nothing in the runs
     // whose random signature lacks them.
@@ -282,11 +272,5 @@ fn altered_or_missing_checkpoints_are_detected() {
     // All checkpoints dropped: nothing vouches for the entries.
     let lines: Vec<String> = e.lines[..first_cp].to_vec();
     let r = audit(&lines);
-    assert!(
-        r.failures
-            .iter()
-            .any(|f| f.reason.contains("no valid checkpoint")),
-        "{:?}",
-        r.failures
-    );
+    assert!(says(&r, "no valid checkpoint"), "{:?}", r.failures);
 }

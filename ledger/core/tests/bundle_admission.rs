@@ -25,6 +25,13 @@ fn failures(log: &ForgedLog) -> Vec<String> {
     report.failures.iter().map(|f| f.to_string()).collect()
 }
 
+/// The log's bundle fails for one reason only, which starts with `says`.
+fn assert_one_failure(log: &ForgedLog, says: &str) {
+    let failures = failures(log);
+    assert_eq!(failures.len(), 1, "{failures:#?}");
+    assert!(failures[0].starts_with(says), "{failures:#?}");
+}
+
 #[test]
 fn a_bundle_of_admissible_entries_verifies() {
     let (mut log, farm, produced) = log_with_production();
@@ -40,11 +47,9 @@ fn a_correction_by_a_party_without_the_role_is_refused() {
     let (mut log, _, produced) = log_with_production();
     let platform = Party::platform();
     log.append(&platform.sign(correction(&platform, "fix-1", &produced)));
-    let failures = failures(&log);
-    assert_eq!(failures.len(), 1, "{failures:#?}");
-    assert!(
-        failures[0].starts_with("entry 5: would have been refused: actor CN-PLATFORM (roles: platform) may not record correction events"),
-        "{failures:#?}"
+    assert_one_failure(
+        &log,
+        "entry 5: would have been refused: actor CN-PLATFORM (roles: platform) may not record correction events",
     );
 }
 
@@ -53,11 +58,9 @@ fn a_reused_client_id_is_refused() {
     let (mut log, farm, _) = log_with_production();
     // Another event under the client id of the production.
     log.append(&farm.sign(production(&farm, "lot-1", "AL2606")));
-    let failures = failures(&log);
-    assert_eq!(failures.len(), 1, "{failures:#?}");
-    assert!(
-        failures[0].starts_with("entry 5: would have been refused: client id \"lot-1\" of actor TW-FARM was already used"),
-        "{failures:#?}"
+    assert_one_failure(
+        &log,
+        "entry 5: would have been refused: client id \"lot-1\" of actor TW-FARM was already used",
     );
 }
 

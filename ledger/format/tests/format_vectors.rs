@@ -18,6 +18,11 @@ use suyuan_format::receipt::Receipt;
 
 const ORIGIN: &str = "vectors.suyuan.example/log";
 
+/// Hashes (a proof) as the vectors write them, in hex.
+fn hex_all(hashes: &[Digest]) -> Vec<String> {
+    hashes.iter().map(Digest::to_hex).collect()
+}
+
 fn events(registrar: &SecretKey, farm: &SecretKey, lab: &SecretKey) -> Vec<(Value, &'static str)> {
     let r = registrar.public().to_string();
     let reg = |n: u32, subject: &str, name: &str, cc: &str, role: &str, key: &SecretKey| {
@@ -147,22 +152,14 @@ fn build() -> Value {
     let mut inclusion = Vec::new();
     for size in 1..=n {
         for index in 0..size {
-            let p: Vec<String> = inclusion_proof(&tree, index, size)
-                .unwrap()
-                .iter()
-                .map(Digest::to_hex)
-                .collect();
+            let p = hex_all(&inclusion_proof(&tree, index, size).unwrap());
             inclusion.push(json!({"index": index, "size": size, "proof": p}));
         }
     }
     let mut consistency = Vec::new();
     for second in 1..=n {
         for first in 1..=second {
-            let p: Vec<String> = consistency_proof(&tree, first, second)
-                .unwrap()
-                .iter()
-                .map(Digest::to_hex)
-                .collect();
+            let p = hex_all(&consistency_proof(&tree, first, second).unwrap());
             consistency.push(json!({"first": first, "second": second, "proof": p}));
         }
     }

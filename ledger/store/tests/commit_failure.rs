@@ -4,16 +4,14 @@
 //! behind it, must get no receipt; the reopened store must hold exactly what was
 //! receipted, audit clean, and take the failed events again as new entries.
 
-use serde_json::json;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use suyuan_format::checkpoint::LogKey;
-use suyuan_format::event::SignedEvent;
-use suyuan_format::keys::SecretKey;
 use suyuan_store::StoreError;
-use suyuan_store::{Ledger, RegistrarSpec, Submission};
-
-const ORIGIN: &str = "failures.suyuan.test/log";
+use suyuan_store::{Ledger, Submission};
+use suyuan_testkit::events::production;
+use suyuan_testkit::store::{self, submission, ORIGIN};
+use suyuan_testkit::Party;
 
 /// The database file, failing every write, resize and sync while `fail` is set.
 #[derive(Debug)]
@@ -52,50 +50,18 @@ impl redb::StorageBackend for FailingDisk {
     }
 }
 
-fn production(farm: &SecretKey, cid: &str) -> Submission {
-    let ev = json!({"type": "production", "client_id": cid, "actor": "TW-FARM-1",
-        "key": farm.public().to_string(), "time": "2026-06-01T08:00:00+08:00",
-        "what": {"items": [format!("01/04710000000011/10/{cid}")], "quantity": {"value": "1200", "uom": "H87"}},
-        "where": {"country": "TW", "place": "Alishan, Chiayi County"},
-        "body": {"product": "Alishan high-mountain oolong 150 g", "produced": "2026-05-20",
-                 "origin": "Alishan, Chiayi County", "facility": "Shizhuo tea factory"}});
-    Submission {
-        signed: SignedEvent::sign(ev, farm).unwrap(),
-        private: None,
-    }
-}
-
-/// A log whose registrar has registered one producer, closed again.
-fn create(dir: &std::path::Path, registrar: &SecretKey, farm: &SecretKey) {
-    let ledger = Ledger::init(
-        dir,
-        Some(ORIGIN),
-        RegistrarSpec {
-            id: "registrar",
-            name: "Test registrar",
-            jurisdiction: "CN",
-            key: registrar,
-        },
-    )
-    .unwrap();
-    let ev = json!({"type": "registration", "client_id": "reg-farm", "actor": "registrar",
-        "key": registrar.public().to_string(), "time": "2026-01-01T00:00:00Z",
-        "body": {"action": "register", "subject": "TW-FARM-1", "name": "Alishan farm",
-                 "jurisdiction": "TW", "roles": ["producer"], "keys": [farm.public().to_string()]}});
-    let reg = Submission {
-        signed: SignedEvent::sign(ev, registrar).unwrap(),
-        private: None,
-    };
-    assert!(ledger.append_batch(vec![reg]).unwrap().results[0].is_ok());
+/// The farm's production of a lot named by its client id `cid`.
+fn produced(farm: &Party, cid: &str) -> Submission {
+    submission(farm.sign(production(farm, cid, cid)))
 }
 
 #[test]
 fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("log");
-    let registrar = SecretKey::from_seed(&[7; 32]);
-    let farm = SecretKey::from_seed(&[8; 32]);
-    create(&dir, &registrar, &farm);
+    let farm = Party::farm();
+    // A log whose registrar has registered the farm, closed again.
+    drop(store::ledger(&dir, &Party::registrar(), &[&farm]));
 
     let fail = Arc::new(AtomicBool::new(false));
     let file = std::fs::OpenOptions::new()
@@ -110,9 +76,7 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
     let ledger = Ledger::open_on_backend(&dir, disk).unwrap();
 
     // A group commits while the disk works.
-    let first: Vec<Submission> = (0..40)
-        .map(|n| production(&farm, &format!("A{n}")))
-        .collect();
+    let first: Vec<Submission> = (0..40).map(|n| produced(&farm, &format!("A{n}"))).collect();
     let receipts: Vec<_> = ledger
         .append_batch(first)
         .unwrap()
@@ -127,7 +91,7 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
     fail.store(true, Ordering::SeqCst);
     let failed_group = |t: usize| -> Vec<Submission> {
         (0..25)
-            .map(|n| production(&farm, &format!("B{t}x{n}")))
+            .map(|n| produced(&farm, &format!("B{t}x{n}")))
             .collect()
     };
     let outcomes: Vec<_> = std::thread::scope(|s| {

@@ -4,76 +4,36 @@
 //! checked with the log key alone, and the in-memory hash index after reopening and after
 //! an index rebuild.
 
-use serde_json::json;
+use std::path::Path;
 use suyuan_core::admission::Refusal;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::event::SignedEvent;
 use suyuan_format::hash::leaf_hash;
 use suyuan_format::keys::SecretKey;
 use suyuan_format::merkle::{self, MemoryTree};
-use suyuan_store::{Ledger, RegistrarSpec, Submission};
+use suyuan_store::{Ledger, Submission};
+use suyuan_testkit::events::{lot_path, production};
+use suyuan_testkit::store::{self, submission, ORIGIN};
+use suyuan_testkit::Party;
 
-const GTIN: &str = "04710000000011";
-
-struct World {
-    registrar: SecretKey,
-    farm: SecretKey,
+/// The producer of every lot here.
+fn farm() -> Party {
+    Party::new("TW-FARM-1", "TW", &["producer"])
 }
 
-impl World {
-    fn new() -> World {
-        World {
-            registrar: SecretKey::from_seed(&[7; 32]),
-            farm: SecretKey::from_seed(&[8; 32]),
-        }
-    }
-
-    fn registration(&self) -> Submission {
-        let ev = json!({"type": "registration", "client_id": "reg-farm", "actor": "registrar",
-            "key": self.registrar.public().to_string(), "time": "2026-01-01T00:00:00Z",
-            "body": {"action": "register", "subject": "TW-FARM-1", "name": "Alishan farm",
-                     "jurisdiction": "TW", "roles": ["producer"], "keys": [self.farm.public().to_string()]}});
-        sub(SignedEvent::sign(ev, &self.registrar).unwrap())
-    }
-
-    /// Production of lot `n`, with client id `cid`.
-    fn production(&self, n: usize, cid: &str) -> SignedEvent {
-        let ev = json!({"type": "production", "client_id": cid, "actor": "TW-FARM-1",
-            "key": self.farm.public().to_string(), "time": "2026-06-01T08:00:00+08:00",
-            "what": {"items": [lot(n)], "quantity": {"value": "1200", "uom": "H87"}},
-            "where": {"country": "TW", "place": "Alishan, Chiayi County"},
-            "body": {"product": "Alishan high-mountain oolong 150 g", "produced": "2026-05-20",
-                     "expiry": "2028-05-19", "origin": "Alishan, Chiayi County", "facility": "Shizhuo tea factory"}});
-        SignedEvent::sign(ev, &self.farm).unwrap()
-    }
-}
-
+/// The item path of lot `n`.
 fn lot(n: usize) -> String {
-    format!("01/{GTIN}/10/L{n}")
+    lot_path(&format!("L{n}"))
 }
 
-fn sub(signed: SignedEvent) -> Submission {
-    Submission {
-        signed,
-        private: None,
-    }
+/// The farm's production of lot `n`, with client id `cid`.
+fn produce(farm: &Party, n: usize, cid: &str) -> SignedEvent {
+    farm.sign(production(farm, cid, &format!("L{n}")))
 }
 
-fn init(dir: &std::path::Path, w: &World) -> Ledger {
-    let ledger = Ledger::init(
-        dir,
-        Some("groups.suyuan.test/log"),
-        RegistrarSpec {
-            id: "registrar",
-            name: "Test registrar",
-            jurisdiction: "CN",
-            key: &w.registrar,
-        },
-    )
-    .unwrap();
-    let out = ledger.append_batch(vec![w.registration()]).unwrap();
-    assert!(out.results[0].is_ok());
-    ledger
+/// A new log whose registrar has registered the farm.
+fn init(dir: &Path, farm: &Party) -> Ledger {
+    store::ledger(dir, &Party::registrar(), &[farm])
 }
 
 /// Every inclusion and consistency proof the store gives matches a tree recomputed from
@@ -141,14 +101,14 @@ impl NodeOpt for MemoryTree {
 fn groups_of_every_size_prove_and_index_correctly() {
     let tmp = tempfile::tempdir().unwrap();
     let dir = tmp.path().join("log");
-    let w = World::new();
-    let ledger = init(&dir, &w);
+    let farm = farm();
+    let ledger = init(&dir, &farm);
     let log_key = ledger.log_public_key();
     let mut sizes = vec![ledger.size()];
     let mut n = 0;
     for group in [1usize, 5, 17, 3, 300, 16, 1, 33] {
         let subs: Vec<Submission> = (n..n + group)
-            .map(|i| sub(w.production(i, &format!("p{i}"))))
+            .map(|i| submission(produce(&farm, i, &format!("p{i}"))))
             .collect();
         n += group;
         let out = ledger.append_batch(subs).unwrap();
@@ -178,12 +138,12 @@ fn groups_of_every_size_prove_and_index_correctly() {
     assert!(by_type.windows(2).all(|w| w[0] < w[1]), "postings in order");
 
     // Reopened: the hash index is loaded from its rows; resubmission finds the first entry.
-    let first = w.production(0, "p0");
+    let first = produce(&farm, 0, "p0");
     let first_seq = reader.seq_by_event_id(&first.id).unwrap().expect("stored");
     drop(reader);
     drop(ledger);
     let ledger = Ledger::open(&dir).unwrap();
-    let out = ledger.append_batch(vec![sub(first)]).unwrap();
+    let out = ledger.append_batch(vec![submission(first)]).unwrap();
     let receipt = out.results[0].as_ref().unwrap();
     assert_eq!(receipt.seq, first_seq);
     receipt.verify(&log_key).unwrap();
@@ -202,7 +162,7 @@ fn groups_of_every_size_prove_and_index_correctly() {
     let after: Vec<Vec<u64>> = (0..n).map(|i| reader.chain(&lot(i)).unwrap()).collect();
     assert_eq!(before, after);
     assert_eq!(
-        reader.seq_by_event_id(&w.production(0, "p0").id).unwrap(),
+        reader.seq_by_event_id(&produce(&farm, 0, "p0").id).unwrap(),
         Some(first_seq)
     );
 }
@@ -210,17 +170,17 @@ fn groups_of_every_size_prove_and_index_correctly() {
 #[test]
 fn forged_signatures_among_hundreds_are_each_named() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = World::new();
-    let ledger = init(&tmp.path().join("log"), &w);
+    let farm = farm();
+    let ledger = init(&tmp.path().join("log"), &farm);
     let before = ledger.size();
     let forged_at = [0usize, 7, 255, 256, 511, 600];
     let subs: Vec<Submission> = (0..640)
         .map(|i| {
-            let mut s = w.production(i, &format!("p{i}"));
+            let mut s = produce(&farm, i, &format!("p{i}"));
             if forged_at.contains(&i) {
                 s.signature[40] ^= 1;
             }
-            sub(s)
+            submission(s)
         })
         .collect();
     let out = ledger.append_batch(subs).unwrap();
@@ -240,14 +200,14 @@ fn forged_signatures_among_hundreds_are_each_named() {
 #[test]
 fn duplicates_and_reused_client_ids_within_one_group() {
     let tmp = tempfile::tempdir().unwrap();
-    let w = World::new();
-    let ledger = init(&tmp.path().join("log"), &w);
+    let farm = farm();
+    let ledger = init(&tmp.path().join("log"), &farm);
     // Signing is deterministic: the same event signed twice is the same signed event.
-    let (a, a_again) = (w.production(1, "same"), w.production(1, "same"));
+    let (a, a_again) = (produce(&farm, 1, "same"), produce(&farm, 1, "same"));
     assert_eq!(a.id, a_again.id);
-    let b = w.production(2, "same");
+    let b = produce(&farm, 2, "same");
     let out = ledger
-        .append_batch(vec![sub(a), sub(a_again), sub(b)])
+        .append_batch(vec![submission(a), submission(a_again), submission(b)])
         .unwrap();
     let first = out.results[0].as_ref().unwrap();
     let again = out.results[1].as_ref().unwrap();
@@ -260,7 +220,7 @@ fn duplicates_and_reused_client_ids_within_one_group() {
     );
     // Then in a later group, against the stored index.
     let out = ledger
-        .append_batch(vec![sub(w.production(3, "same"))])
+        .append_batch(vec![submission(produce(&farm, 3, "same"))])
         .unwrap();
     assert!(matches!(
         &out.results[0],
@@ -271,7 +231,7 @@ fn duplicates_and_reused_client_ids_within_one_group() {
     receipt.proof.pop();
     assert!(receipt.verify(&ledger.log_public_key()).is_err());
     let other = LogKey {
-        name: Some("groups.suyuan.test/log".into()),
+        name: Some(ORIGIN.into()),
         key: SecretKey::from_seed(&[9; 32]).public(),
     };
     assert!(Checkpoint::verify(&first.checkpoint, &other).is_err());
@@ -289,13 +249,13 @@ fn concurrent_groups_admit_against_groups_not_yet_committed() {
     const THREADS: usize = 4;
     const LOTS: usize = 240;
     let tmp = tempfile::tempdir().unwrap();
-    let w = World::new();
-    let ledger = init(&tmp.path().join("log"), &w);
+    let farm = farm();
+    let ledger = init(&tmp.path().join("log"), &farm);
     let before = ledger.size();
     let results: Vec<Vec<(String, Result<u64, String>)>> = std::thread::scope(|s| {
         let handles: Vec<_> = (0..THREADS)
             .map(|t| {
-                let (ledger, w) = (&ledger, &w);
+                let (ledger, farm) = (&ledger, &farm);
                 s.spawn(move || {
                     let mut seen = Vec::new();
                     let events: Vec<(String, SignedEvent)> = (0..LOTS)
@@ -303,8 +263,8 @@ fn concurrent_groups_admit_against_groups_not_yet_committed() {
                             let shared = format!("lot-{n}");
                             let own = format!("lot-{n}-again-by-{t}");
                             [
-                                (shared.clone(), w.production(n, &shared)),
-                                (own.clone(), w.production(n, &own)),
+                                (shared.clone(), produce(farm, n, &shared)),
+                                (own.clone(), produce(farm, n, &own)),
                             ]
                         })
                         .collect();
@@ -312,7 +272,10 @@ fn concurrent_groups_admit_against_groups_not_yet_committed() {
                         let (names, signed): (Vec<_>, Vec<_>) = chunk
                             .iter()
                             .map(|(c, e)| {
-                                (c.clone(), sub(SignedEvent::parse(e.to_json()).unwrap()))
+                                (
+                                    c.clone(),
+                                    submission(SignedEvent::parse(e.to_json()).unwrap()),
+                                )
                             })
                             .unzip();
                         let out = ledger.append_batch(signed).unwrap();
@@ -348,7 +311,7 @@ fn concurrent_groups_admit_against_groups_not_yet_committed() {
     // The whole store audits: signatures, chains (prev links), tree and checkpoints.
     let reader = ledger.read().unwrap();
     let key = LogKey {
-        name: Some("groups.suyuan.test/log".into()),
+        name: Some(ORIGIN.into()),
         key: ledger.log_public_key(),
     };
     let report = suyuan_core::audit::audit_store(&reader, key, &|_| {}).unwrap();

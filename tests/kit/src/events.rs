@@ -4,20 +4,42 @@ use crate::Party;
 use serde_json::{json, Value};
 use suyuan_format::encoding::Digest;
 
+/// The time of the kit's registrations: before any other event's.
+pub const REGISTERED_AT: &str = "2026-01-01T00:00:00Z";
+
+/// The time `seconds` ago (a negative count: from now), as events write it.
+pub fn time_ago(seconds: i64) -> String {
+    suyuan_format::time_format::rfc3339(
+        time::OffsetDateTime::now_utc() - time::Duration::seconds(seconds),
+    )
+}
+
+/// A registration event of `registrar` with any `body` (a key added or revoked, say).
+pub fn registry_change(registrar: &Party, client_id: &str, body: Value) -> Value {
+    json!({"type": "registration", "client_id": client_id, "actor": registrar.id,
+        "time": REGISTERED_AT, "body": body})
+}
+
 /// The genesis of a log: the registrar registers itself.
 pub fn genesis(registrar: &Party) -> Value {
-    json!({"type": "registration", "client_id": "genesis", "actor": registrar.id, "key": registrar.public_key(),
-        "time": "2026-01-01T00:00:00Z",
-        "body": {"action": "genesis", "subject": registrar.id, "name": registrar.name,
-                 "jurisdiction": registrar.jurisdiction, "roles": ["registrar"], "keys": [registrar.public_key()]}})
+    let mut event = registry_change(
+        registrar,
+        "genesis",
+        json!({"action": "genesis", "subject": registrar.id, "name": registrar.name,
+               "jurisdiction": registrar.jurisdiction, "roles": ["registrar"], "keys": [registrar.public_key()]}),
+    );
+    event["key"] = registrar.public_key().into();
+    event
 }
 
 /// `registrar` registers `subject` with its roles and key.
 pub fn registration(registrar: &Party, subject: &Party) -> Value {
-    json!({"type": "registration", "client_id": format!("reg-{}", subject.id), "actor": registrar.id,
-        "time": "2026-01-01T00:00:00Z",
-        "body": {"action": "register", "subject": subject.id, "name": subject.name,
-                 "jurisdiction": subject.jurisdiction, "roles": subject.roles, "keys": [subject.public_key()]}})
+    registry_change(
+        registrar,
+        &format!("reg-{}", subject.id),
+        json!({"action": "register", "subject": subject.id, "name": subject.name,
+               "jurisdiction": subject.jurisdiction, "roles": subject.roles, "keys": [subject.public_key()]}),
+    )
 }
 
 /// The item path of a lot of the kit's oolong.

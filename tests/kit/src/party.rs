@@ -1,7 +1,8 @@
 //! Parties of the tests: an id, roles and a key derived from a seed, so that a test's
 //! keys are the same on every run.
 
-use suyuan_format::event::SignedEvent;
+use serde_json::{json, Value};
+use suyuan_format::event::{SignedEvent, ValidationError};
 use suyuan_format::keys::SecretKey;
 
 pub struct Party {
@@ -25,6 +26,11 @@ impl Party {
         }
     }
 
+    /// The same party holding another key (one it lost, or one not yet registered).
+    pub fn with_key(self, key: SecretKey) -> Party {
+        Party { key, ..self }
+    }
+
     /// The registrar of the tests' logs.
     pub fn registrar() -> Party {
         Party::new("CN-REG", "CN", &["registrar"])
@@ -46,9 +52,28 @@ impl Party {
         self.key.public().to_string()
     }
 
-    /// Signs an unsigned event of this party's (its `key` is filled in).
-    pub fn sign(&self, mut event: serde_json::Value) -> SignedEvent {
+    /// An unsigned event of this party's with its `key` filled in.
+    pub fn keyed(&self, mut event: Value) -> Value {
         event["key"] = self.public_key().into();
-        SignedEvent::sign(event, &self.key).expect("the kit's events are valid")
+        event
+    }
+
+    /// Signs an unsigned event of this party's (its `key` is filled in), or says why the
+    /// event is invalid.
+    pub fn try_sign(&self, event: Value) -> Result<SignedEvent, ValidationError> {
+        SignedEvent::sign(self.keyed(event), &self.key)
+    }
+
+    /// Signs an unsigned event of this party's (its `key` is filled in).
+    pub fn sign(&self, event: Value) -> SignedEvent {
+        self.try_sign(event).expect("the kit's events are valid")
+    }
+
+    /// A submission of any JSON as an event, valid or not, signed as it is (nothing
+    /// filled in) over its canonical bytes with this party's key.
+    pub fn sign_raw(&self, event: Value) -> Value {
+        let bytes = suyuan_format::jcs::canonicalize(&event);
+        let sig = self.key.sign(suyuan_format::keys::EVENT_CONTEXT, &bytes);
+        json!({"event": event, "signature": suyuan_format::encoding::b64(&sig)})
     }
 }

@@ -2,8 +2,14 @@
 
 use crate::{events, Party};
 use std::path::Path;
+use suyuan_core::admission::Refusal;
+use suyuan_format::encoding::Digest;
 use suyuan_format::event::SignedEvent;
+use suyuan_format::receipt::Receipt;
 use suyuan_store::{Ledger, RegistrarSpec, Submission};
+
+/// The origin of the kit's logs.
+pub const ORIGIN: &str = "test.suyuan.example/log";
 
 /// A submission without a private part.
 pub fn submission(signed: SignedEvent) -> Submission {
@@ -13,11 +19,11 @@ pub fn submission(signed: SignedEvent) -> Submission {
     }
 }
 
-/// A new log in `dir` whose `registrar` has registered `parties`, each with its roles.
-pub fn ledger(dir: &Path, registrar: &Party, parties: &[&Party]) -> Ledger {
-    let ledger = Ledger::init(
+/// A new log in `dir` holding only the genesis of `registrar`.
+pub fn init(dir: &Path, registrar: &Party) -> Ledger {
+    Ledger::init(
         dir,
-        Some("test.suyuan.example/log"),
+        Some(ORIGIN),
         RegistrarSpec {
             id: &registrar.id,
             name: &registrar.name,
@@ -25,7 +31,12 @@ pub fn ledger(dir: &Path, registrar: &Party, parties: &[&Party]) -> Ledger {
             key: &registrar.key,
         },
     )
-    .expect("init");
+    .expect("init")
+}
+
+/// A new log in `dir` whose `registrar` has registered `parties`, each with its roles.
+pub fn ledger(dir: &Path, registrar: &Party, parties: &[&Party]) -> Ledger {
+    let ledger = init(dir, registrar);
     let subs = parties
         .iter()
         .map(|p| submission(registrar.sign(events::registration(registrar, p))))
@@ -36,13 +47,16 @@ pub fn ledger(dir: &Path, registrar: &Party, parties: &[&Party]) -> Ledger {
     ledger
 }
 
-/// Appends one event and returns its entry hash; panics on a refusal.
-pub fn append(ledger: &Ledger, signed: SignedEvent) -> suyuan_format::encoding::Digest {
+/// Submits one event alone: its receipt, or the ledger's refusal.
+pub fn submit(ledger: &Ledger, signed: SignedEvent) -> Result<Receipt, Refusal> {
     let outcome = ledger
         .append_batch(vec![submission(signed)])
         .expect("append");
-    let receipt = outcome.results.into_iter().next().expect("one result");
-    let receipt = receipt.expect("admitted");
-    suyuan_format::encoding::Digest::from_hex(&receipt.entry_hash)
-        .expect("receipts name hex hashes")
+    outcome.results.into_iter().next().expect("one result")
+}
+
+/// Appends one event and returns its entry hash; panics on a refusal.
+pub fn append(ledger: &Ledger, signed: SignedEvent) -> Digest {
+    let receipt = submit(ledger, signed).expect("admitted");
+    Digest::from_hex(&receipt.entry_hash).expect("receipts name hex hashes")
 }
