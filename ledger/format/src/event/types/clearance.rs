@@ -65,3 +65,60 @@ impl EventBody for Clearance {
         ]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::testing::*;
+
+    /// In chain-key order.
+    const ITEMS: [&str; 3] = [
+        "00/047188222605000007",
+        "01/04719865001270/10/AL2604Q1/21/00001",
+        "01/04719865001270/10/AL2604Q1/21/00002",
+    ];
+
+    /// A retail import declared under its order, payment and waybill (fixtures/scenario).
+    fn declared() -> Value {
+        json!({"type": "clearance", "client_id": "pingtan_customs:declared:35112026I000010451",
+            "actor": "CN-USCC:113501280K3762N507", "key": key(), "time": "2026-05-22T08:30:00+08:00",
+            "what": {"items": ITEMS},
+            "where": {"country": "CN", "place": "平潭海关", "gln": "6971208000328"},
+            "why": {"biz_step": "holding", "disposition": "sellable_not_accessible"},
+            "body": {"declaration_no": "35112026I000010451", "customs_office": "3511 平潭海关 Pingtan Customs",
+                "direction": "import", "trade_mode": "9610", "hs_code": "0902301000", "status": "declared",
+                "order_no": "LD202605180001", "payment_no": "SP20260518037001", "waybill_no": "SE26052200000",
+                "note": "三单已推送"}})
+    }
+
+    #[test]
+    fn a_clearance_parses_defines_its_declaration_and_needs_the_three_documents() {
+        let e = parse(&declared());
+        assert_eq!(e.kind, EventType::Clearance);
+        assert_eq!(e.chain_keys(), ITEMS.map(String::from).to_vec());
+        let declaration = (DocKind::Declaration, "35112026I000010451".to_string());
+        let named = [
+            (DocKind::Order, "LD202605180001"),
+            (DocKind::Payment, "SP20260518037001"),
+            (DocKind::Waybill, "SE26052200000"),
+        ];
+        let mut documents = vec![declaration.clone()];
+        documents.extend(named.map(|(kind, n)| (kind, n.to_string())));
+        assert_eq!(e.documents(), documents);
+        assert_eq!(e.defines(), Some(declaration));
+        let needed = named.map(|(kind, n)| Reference::Document {
+            field: format!("body.{}_no", kind.as_str()),
+            kind,
+            number: n.into(),
+        });
+        assert_eq!(e.references(), needed);
+    }
+
+    #[test]
+    fn a_clearance_names_items() {
+        let mut e = declared();
+        e["what"]["items"] = json!([]);
+        refused(&e, "what.items", "at least one item");
+        e.as_object_mut().unwrap().remove("what");
+        refused(&e, "what.items", "at least one item");
+    }
+}

@@ -174,3 +174,61 @@ event_types! {
     Recall => recall::Recall,
     Correction => correction::Correction,
 }
+
+/// What the type modules' tests share: a key, and the public parse path.
+#[cfg(test)]
+mod testing {
+    pub(super) use crate::event::{DocKind, Event, EventType, Reference, ValidationError};
+    pub(super) use serde_json::{json, Value};
+
+    /// A public key, as events write it.
+    pub(super) fn key() -> String {
+        crate::keys::SecretKey::from_seed(&[1; 32])
+            .public()
+            .to_string()
+    }
+
+    /// Parses `event` through the public path, or panics with why not.
+    pub(super) fn parse(event: &Value) -> Event {
+        match Event::parse_json(&event.to_string()) {
+            Ok((parsed, _)) => parsed,
+            Err(e) => panic!("refused: {e}\n{event:#}"),
+        }
+    }
+
+    /// Asserts that `event` is refused on `field`, with a message containing `why`.
+    #[track_caller]
+    pub(super) fn refused(event: &Value, field: &str, why: &str) {
+        let err: ValidationError = match Event::parse_json(&event.to_string()) {
+            Ok(_) => panic!("accepted, expected refusal on {field}:\n{event:#}"),
+            Err(e) => e,
+        };
+        assert_eq!(err.field, field, "{err}");
+        assert!(err.message.contains(why), "{err} (expected {why:?})");
+    }
+
+    /// A digest in hex: `n` repeated.
+    pub(super) fn hex(n: char) -> String {
+        n.to_string().repeat(64)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_type_has_signers_and_spells_itself_as_serde_does() {
+        assert_eq!(EventType::ALL.len(), 11);
+        for &t in EventType::ALL {
+            assert!(!t.allowed_roles().is_empty(), "{t:?} has no signers");
+            let spelled = serde_json::to_value(t).unwrap();
+            assert_eq!(spelled, t.as_str(), "{t:?}");
+            assert_eq!(serde_json::from_value::<EventType>(spelled).unwrap(), t);
+        }
+        let mut names: Vec<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
+        names.sort();
+        names.dedup();
+        assert_eq!(names.len(), EventType::ALL.len());
+    }
+}
