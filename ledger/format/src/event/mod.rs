@@ -100,19 +100,6 @@ pub struct What {
     pub quantity: Option<Quantity>,
 }
 
-impl What {
-    /// Refuses an event of type `kind` that names no item.
-    pub fn require_items(&self, kind: &str) -> Result<(), ValidationError> {
-        if self.items.is_empty() {
-            return Err(ValidationError::new(
-                "what.items",
-                format!("a {kind} event must name at least one item"),
-            ));
-        }
-        Ok(())
-    }
-}
-
 /// EPCIS "where".
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -431,6 +418,12 @@ impl Event {
                 "only logistics events pack or unpack",
             ));
         }
+        if self.body.names_items() && self.what.items.is_empty() {
+            return Err(ValidationError::new(
+                "what.items",
+                format!("a {} event must name at least one item", self.kind.as_str()),
+            ));
+        }
         self.body.validate(&self.what)
     }
 
@@ -453,21 +446,40 @@ impl Event {
         keys
     }
 
-    /// Business documents named by this event, for the document index.
+    /// Business documents named by this event, for the document index: the one it
+    /// defines, then those it names.
     pub fn documents(&self) -> Vec<(DocKind, String)> {
-        let mut docs = self.body.documents();
+        let mut docs: Vec<(DocKind, String)> = self
+            .body
+            .defines()
+            .into_iter()
+            .chain(self.body.names())
+            .map(|(kind, number)| (kind, number.as_str().to_string()))
+            .collect();
         docs.dedup();
         docs
     }
 
     /// The document this event defines (its first appearance must come from this type).
     pub fn defines(&self) -> Option<(DocKind, String)> {
-        self.body.defines()
+        self.body
+            .defines()
+            .map(|(kind, number)| (kind, number.as_str().to_string()))
     }
 
-    /// What must already be in the log for this event to be accepted.
+    /// What must already be in the log for this event to be accepted: the documents it
+    /// names, then its type's other references.
     pub fn references(&self) -> Vec<Reference> {
-        self.body.references(&self.what)
+        let documents = self
+            .body
+            .names()
+            .into_iter()
+            .map(|(kind, number)| Reference::Document {
+                field: format!("body.{}_no", kind.as_str()),
+                kind,
+                number: number.as_str().into(),
+            });
+        documents.chain(self.body.references(&self.what)).collect()
     }
 }
 

@@ -20,32 +20,38 @@ mod prelude {
     pub(super) use super::super::{
         actor_chain_key, ActorId, DocKind, Reference, ValidationError, What,
     };
-    pub(super) use super::{doc, doc_reference, EventBody, EventType};
+    pub(super) use super::{EventBody, EventType};
     pub(super) use crate::keys::PublicKey;
     pub(super) use crate::roles::Role;
     pub(super) use serde::Deserialize;
 }
 
-/// What an event type is: how its body reads, and what the ledger derives from it.
+/// What an event type is: how its body reads, and what the ledger derives from it. The
+/// document index files an event under the document it defines and those it names; the
+/// ones it names must already be in the log.
 pub trait EventBody: DeserializeOwned {
-    /// Its `type`.
-    const TYPE: EventType;
     /// The roles that may sign it (the core adds: the author of a corrected entry).
     const SIGNERS: &'static [Role];
+    /// Whether it must name at least one item (`what.items`).
+    const NAMES_ITEMS: bool = false;
     /// Whether it packs and unpacks, naming a parent logistic unit (`what.parent`).
     const PACKS: bool = false;
 
-    /// The rules that need only the event itself. `what` is the event's EPCIS "what".
-    fn validate(&self, what: &What) -> Result<(), ValidationError>;
-    /// The business documents it names, for the document index.
-    fn documents(&self) -> Vec<(DocKind, String)> {
-        Vec::new()
+    /// The rules that need only the event itself, beyond the common ones. `what` is the
+    /// event's EPCIS "what".
+    fn validate(&self, _what: &What) -> Result<(), ValidationError> {
+        Ok(())
     }
-    /// The document it defines (whose first appearance must be of this type).
-    fn defines(&self) -> Option<(DocKind, String)> {
+    /// The document it defines (whose first appearance must be of this type), by its
+    /// body field `KIND_no`.
+    fn defines(&self) -> Option<(DocKind, &DocNumber)> {
         None
     }
-    /// What must already be in the log for it to be admitted.
+    /// The documents it names that earlier entries defined, by their fields `KIND_no`.
+    fn names(&self) -> Vec<(DocKind, &DocNumber)> {
+        Vec::new()
+    }
+    /// Entries and items that must already be in the log (documents aside).
     fn references(&self, _what: &What) -> Vec<Reference> {
         Vec::new()
     }
@@ -55,18 +61,17 @@ pub trait EventBody: DeserializeOwned {
     }
 }
 
-/// A document named by number.
-fn doc(kind: DocKind, number: &DocNumber) -> (DocKind, String) {
-    (kind, number.as_str().to_string())
-}
-
-/// A reference to a document an earlier entry defined.
-fn doc_reference(field: &str, kind: DocKind, number: &DocNumber) -> Reference {
-    Reference::Document {
-        field: field.into(),
-        kind,
-        number: number.as_str().into(),
-    }
+/// A closed list of codes (a status, a decision, a reason), spelled in snake_case in
+/// events: the one way the type modules declare one.
+macro_rules! code_list {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
+        $(#[$meta])*
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
+        #[serde(rename_all = "snake_case")]
+        pub enum $name {
+            $($(#[$vmeta])* $variant,)*
+        }
+    };
 }
 
 macro_rules! event_types {
@@ -118,7 +123,13 @@ macro_rules! event_types {
 
             pub fn kind(&self) -> EventType {
                 match self {
-                    $(Body::$variant(_) => <$module::$body as EventBody>::TYPE,)*
+                    $(Body::$variant(_) => EventType::$variant,)*
+                }
+            }
+
+            pub(super) fn names_items(&self) -> bool {
+                match self {
+                    $(Body::$variant(_) => <$module::$body as EventBody>::NAMES_ITEMS,)*
                 }
             }
 
@@ -134,15 +145,15 @@ macro_rules! event_types {
                 }
             }
 
-            pub(super) fn documents(&self) -> Vec<(DocKind, String)> {
+            pub(super) fn defines(&self) -> Option<(DocKind, &DocNumber)> {
                 match self {
-                    $(Body::$variant(b) => b.documents(),)*
+                    $(Body::$variant(b) => b.defines(),)*
                 }
             }
 
-            pub(super) fn defines(&self) -> Option<(DocKind, String)> {
+            pub(super) fn names(&self) -> Vec<(DocKind, &DocNumber)> {
                 match self {
-                    $(Body::$variant(b) => b.defines(),)*
+                    $(Body::$variant(b) => b.names(),)*
                 }
             }
 
@@ -173,62 +184,4 @@ event_types! {
     Review => review::Review,
     Recall => recall::Recall,
     Correction => correction::Correction,
-}
-
-/// What the type modules' tests share: a key, and the public parse path.
-#[cfg(test)]
-mod testing {
-    pub(super) use crate::event::{DocKind, Event, EventType, Reference, ValidationError};
-    pub(super) use serde_json::{json, Value};
-
-    /// A public key, as events write it.
-    pub(super) fn key() -> String {
-        crate::keys::SecretKey::from_seed(&[1; 32])
-            .public()
-            .to_string()
-    }
-
-    /// Parses `event` through the public path, or panics with why not.
-    pub(super) fn parse(event: &Value) -> Event {
-        match Event::parse_json(&event.to_string()) {
-            Ok((parsed, _)) => parsed,
-            Err(e) => panic!("refused: {e}\n{event:#}"),
-        }
-    }
-
-    /// Asserts that `event` is refused on `field`, with a message containing `why`.
-    #[track_caller]
-    pub(super) fn refused(event: &Value, field: &str, why: &str) {
-        let err: ValidationError = match Event::parse_json(&event.to_string()) {
-            Ok(_) => panic!("accepted, expected refusal on {field}:\n{event:#}"),
-            Err(e) => e,
-        };
-        assert_eq!(err.field, field, "{err}");
-        assert!(err.message.contains(why), "{err} (expected {why:?})");
-    }
-
-    /// A digest in hex: `n` repeated.
-    pub(super) fn hex(n: char) -> String {
-        n.to_string().repeat(64)
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn every_type_has_signers_and_spells_itself_as_serde_does() {
-        assert_eq!(EventType::ALL.len(), 11);
-        for &t in EventType::ALL {
-            assert!(!t.allowed_roles().is_empty(), "{t:?} has no signers");
-            let spelled = serde_json::to_value(t).unwrap();
-            assert_eq!(spelled, t.as_str(), "{t:?}");
-            assert_eq!(serde_json::from_value::<EventType>(spelled).unwrap(), t);
-        }
-        let mut names: Vec<_> = EventType::ALL.iter().map(|t| t.as_str()).collect();
-        names.sort();
-        names.dedup();
-        assert_eq!(names.len(), EventType::ALL.len());
-    }
 }

@@ -30,11 +30,10 @@ pub struct OrderLine {
 }
 
 impl EventBody for Trade {
-    const TYPE: EventType = EventType::Trade;
+    const NAMES_ITEMS: bool = true;
     const SIGNERS: &'static [Role] = &[Role::Platform, Role::Trader];
 
-    fn validate(&self, what: &What) -> Result<(), ValidationError> {
-        what.require_items("trade")?;
+    fn validate(&self, _: &What) -> Result<(), ValidationError> {
         if self.lines.is_empty() {
             return Err(ValidationError::new(
                 "body.lines",
@@ -55,12 +54,8 @@ impl EventBody for Trade {
         check_money_sum(self)
     }
 
-    fn documents(&self) -> Vec<(DocKind, String)> {
-        vec![doc(DocKind::Order, &self.order_no)]
-    }
-
-    fn defines(&self) -> Option<(DocKind, String)> {
-        Some(doc(DocKind::Order, &self.order_no))
+    fn defines(&self) -> Option<(DocKind, &DocNumber)> {
+        Some((DocKind::Order, &self.order_no))
     }
 }
 
@@ -99,85 +94,4 @@ fn check_money_sum(t: &Trade) -> Result<(), ValidationError> {
         ));
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::super::testing::*;
-
-    const ITEMS: [&str; 2] = [
-        "01/04719865001270/10/AL2604Q1/21/00001",
-        "01/04719865001270/10/AL2604Q1/21/00002",
-    ];
-
-    /// A cross-border retail order of two tins (fixtures/scenario).
-    fn order() -> Value {
-        let cny = |amount: &str| json!({"amount": amount, "currency": "CNY"});
-        json!({"type": "trade", "client_id": "landao_mall:order:LD202605180001",
-            "actor": "CN-USCC:91350128MA34XK7PX7", "key": key(), "time": "2026-05-18T08:53:00+08:00",
-            "what": {"items": ITEMS},
-            "where": {"country": "CN", "place": "平潭综合实验区 岚岛跨境购运营中心", "gln": "6971208000632"},
-            "why": {"biz_step": "retail_selling", "disposition": "retail_sold"},
-            "body": {"order_no": "LD202605180001", "trade_mode": "9610", "seller": "TW-UBN:54837195",
-                "buyer_commitment": hex('d'),
-                "lines": [{"gtin": "04719865001270", "description": "阿里山高山烏龍茶 150g",
-                    "hs_code": "0902301000", "quantity": "2", "unit_price": cny("368.00")}],
-                "goods": cny("736.00"), "freight": cny("22.00"), "tax": cny("47.75"), "total": cny("805.75")}})
-    }
-
-    #[test]
-    fn a_trade_parses_and_defines_its_order() {
-        let e = parse(&order());
-        assert_eq!(e.kind, EventType::Trade);
-        assert_eq!(e.chain_keys(), ITEMS.map(String::from).to_vec());
-        let order = (DocKind::Order, "LD202605180001".to_string());
-        assert_eq!(e.documents(), vec![order.clone()]);
-        assert_eq!(e.defines(), Some(order));
-        assert!(e.references().is_empty());
-    }
-
-    #[test]
-    fn a_trade_names_items_and_lines_of_trade_items() {
-        let mut e = order();
-        e["what"]["items"] = json!([]);
-        refused(&e, "what.items", "at least one item");
-        let mut e = order();
-        e["body"]["lines"] = json!([]);
-        refused(&e, "body.lines", "at least one line");
-        let mut e = order();
-        e["body"]["lines"][0]["gtin"] = "04719865001271".into();
-        refused(&e, "body.lines[0].gtin", "");
-    }
-
-    #[test]
-    fn all_amounts_are_in_the_totals_currency() {
-        let mut e = order();
-        e["body"]["lines"][0]["unit_price"]["currency"] = "TWD".into();
-        refused(&e, "body.lines[0].unit_price.currency", "one currency");
-        for name in ["goods", "freight", "tax"] {
-            let mut e = order();
-            e["body"][name]["currency"] = "TWD".into();
-            refused(&e, &format!("body.{name}.currency"), "one currency");
-        }
-    }
-
-    #[test]
-    fn the_total_is_goods_plus_freight_plus_tax() {
-        let mut e = order();
-        e["body"]["total"]["amount"] = "805.76".into();
-        refused(
-            &e,
-            "body.total.amount",
-            "is not goods 736.00 + freight 22.00 + tax 47.75",
-        );
-        // Trailing zeros and scale do not matter.
-        e["body"]["total"]["amount"] = "805.7500".into();
-        parse(&e);
-        let mut e = order();
-        e["body"]["freight"]["amount"] = "-22.00".into();
-        refused(&e, "body.freight.amount", "negative");
-        let mut e = order();
-        e["body"]["tax"]["amount"] = "47.75001".into();
-        refused(&e, "body.tax.amount", "more than 4 decimal places");
-    }
 }
