@@ -4,6 +4,7 @@
 mod common;
 use common::SUYUAN;
 use serde_json::Value;
+use suyuan_core::storage::LogReader;
 use suyuan_testkit::cli::{stderr, stdout, FarmStore};
 use suyuan_testkit::scenario;
 

@@ -10,6 +10,7 @@ use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::Deserialize;
 use suyuan_core::history::{history as build_history, HistoryError};
+use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::{b64, Digest};
 use suyuan_format::entry::EntryView;

@@ -13,6 +13,7 @@ use axum::response::{IntoResponse, Redirect, Response};
 use serde::Deserialize;
 use serde_json::json;
 use suyuan_core::history::{history, HistoryError};
+use suyuan_core::storage::LogReader;
 use suyuan_format::gs1::Item;
 
 #[derive(Deserialize, Default)]

@@ -5,6 +5,7 @@ use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 use std::sync::Arc;
+use suyuan_core::storage::LogReader;
 use suyuan_format::entry::EntryView;
 use suyuan_format::gs1::Item;
 use suyuan_store::Ledger;

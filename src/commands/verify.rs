@@ -3,6 +3,7 @@ use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
 use suyuan_core::audit::AuditReport;
+use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::LogKey;
 use suyuan_store::Reader;
 

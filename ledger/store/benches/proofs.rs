@@ -4,6 +4,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use std::path::PathBuf;
+use suyuan_core::storage::LogReader;
 use suyuan_format::hash::leaf_hash;
 use suyuan_format::merkle::Frontier;
 use suyuan_store::bench_support::{create_tables, open_database, write_nodes, ENTRIES, TREE_TILES};

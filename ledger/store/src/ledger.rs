@@ -17,6 +17,7 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Condvar, Mutex, RwLock};
 use suyuan_core::admission::Refusal;
 use suyuan_core::registry::{ActorRecord, Registry};
+use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
@@ -323,15 +324,15 @@ impl Ledger {
     }
 
     pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        self.read()?.entry(seq)
+        Ok(self.read()?.entry(seq)?)
     }
 
     pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
-        self.read()?.seq_by_entry_hash(hash)
+        Ok(self.read()?.seq_by_entry_hash(hash)?)
     }
 
     pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
-        self.read()?.seq_by_event_id(id)
+        Ok(self.read()?.seq_by_event_id(id)?)
     }
 
     /// The latest checkpoint.
@@ -353,11 +354,11 @@ impl Ledger {
     }
 
     pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StoreError> {
-        self.read()?.inclusion_proof(seq, size)
+        Ok(self.read()?.inclusion_proof(seq, size)?)
     }
 
     pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {
-        self.read()?.consistency_proof(first, second)
+        Ok(self.read()?.consistency_proof(first, second)?)
     }
 
     /// A read transaction, for callers that need many reads from one snapshot.

@@ -69,15 +69,6 @@ impl Reader {
         })
     }
 
-    /// Number of entries in this snapshot.
-    pub fn size(&self) -> u64 {
-        self.size
-    }
-
-    pub fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.entries.get(seq)?.map(|v| v.value().to_vec()))
-    }
-
     /// Visits every entry in order with its private part, if it has one (one ordered scan
     /// of each table).
     pub fn for_each_entry_with_private(
@@ -118,11 +109,6 @@ impl Reader {
         Ok(())
     }
 
-    /// The private part stored beside entry `seq`, if it has one.
-    pub fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StoreError> {
-        Ok(self.private.get(seq)?.map(|v| v.value().to_vec()))
-    }
-
     /// A metadata value (`origin`, `log_public_key`, `format_version`).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -146,16 +132,6 @@ impl Reader {
             .map(|(seq, _)| seq))
     }
 
-    /// The seq of the entry whose BLAKE3 entry hash is `hash`.
-    pub fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StoreError> {
-        self.find_hash(hash, HashKind::EntryHash)
-    }
-
-    /// The seq of the entry recording the event with id `id`.
-    pub fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StoreError> {
-        self.find_hash(id, HashKind::EventId)
-    }
-
     fn postings(
         table: &ReadOnlyTable<(&'static str, u64), &'static [u8]>,
         key: &str,
@@ -165,66 +141,14 @@ impl Reader {
         read_postings(table, key, record, |r| out.push(record_seq(r)))?;
         Ok(out)
     }
+}
 
-    /// Seqs of the entries in a chain (item path or `actor:ID`), oldest first.
-    pub fn chain(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_chain, key, CHAIN_RECORD)
-    }
-    /// Seqs of the entries naming a document (`order:NO`, `payment:NO`, …).
-    pub fn document(&self, key: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_document, key, SEQ_RECORD)
-    }
-    pub fn by_type(&self, kind: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_type, kind, SEQ_RECORD)
-    }
-    pub fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StoreError> {
-        Self::postings(&self.by_actor, actor, SEQ_RECORD)
-    }
-
-    /// The latest checkpoint note and its size.
-    pub fn latest_checkpoint_note(&self) -> Result<(u64, String), StoreError> {
-        let (k, v) = self
-            .checkpoints
-            .last()?
-            .ok_or_else(|| StoreError::Corrupt("no checkpoint".into()))?;
-        Ok((k.value(), v.value().to_string()))
-    }
-
-    pub fn checkpoint_notes(&self) -> Result<Vec<String>, StoreError> {
-        let mut out = Vec::new();
-        for row in self.checkpoints.iter()? {
-            out.push(row?.1.value().to_string());
-        }
-        Ok(out)
-    }
-
-    pub fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StoreError> {
-        if seq >= size || size > self.size {
-            return Err(StoreError::Corrupt(format!(
-                "no leaf {seq} in a tree of size {size}"
-            )));
-        }
-        let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
-        merkle::inclusion_proof_memo(&self.nodes, seq, size, &mut paths)
-    }
-
-    pub fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StoreError> {
-        if first > second || second > self.size {
-            return Err(StoreError::Corrupt(format!(
-                "no consistency proof from {first} to {second}"
-            )));
-        }
-        merkle::consistency_proof(&self.nodes, first, second)
-    }
-
-    pub fn root(&self, size: u64) -> Result<Digest, StoreError> {
-        merkle::root(&self.nodes, size)
-    }
-
-    /// Every stored node, for audits: (level, index, hash).
-    pub fn for_each_node(&self, f: impl FnMut(u8, u64, Digest) -> bool) -> Result<(), StoreError> {
-        self.nodes.for_each(f)
-    }
+/// The value stored under `seq` in a table keyed by seq.
+fn bytes_at(
+    table: &ReadOnlyTable<u64, &'static [u8]>,
+    seq: u64,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    Ok(table.get(seq)?.map(|v| v.value().to_vec()))
 }
 
 impl LogReader for Reader {
@@ -232,7 +156,7 @@ impl LogReader for Reader {
         self.size
     }
     fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(Reader::entry(self, seq)?)
+        Ok(bytes_at(&self.entries, seq)?)
     }
     fn for_each_entry(&self, private: bool, f: &mut EntryVisitor<'_>) -> Result<(), StorageError> {
         // The visitor's own error is carried through the store's and returned as it was.
@@ -254,45 +178,70 @@ impl LogReader for Reader {
         }
     }
     fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(Reader::private_part(self, seq)?)
+        Ok(bytes_at(&self.private, seq)?)
     }
     fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StorageError> {
-        Ok(Reader::seq_by_entry_hash(self, hash)?)
+        Ok(self.find_hash(hash, HashKind::EntryHash)?)
     }
     fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StorageError> {
-        Ok(Reader::seq_by_event_id(self, id)?)
+        Ok(self.find_hash(id, HashKind::EventId)?)
     }
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Reader::chain(self, key)?)
+        Ok(Self::postings(&self.by_chain, key, CHAIN_RECORD)?)
     }
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Reader::document(self, key)?)
+        Ok(Self::postings(&self.by_document, key, SEQ_RECORD)?)
     }
     fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Reader::by_type(self, kind)?)
+        Ok(Self::postings(&self.by_type, kind, SEQ_RECORD)?)
     }
     fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Reader::by_actor(self, actor)?)
+        Ok(Self::postings(&self.by_actor, actor, SEQ_RECORD)?)
     }
     fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError> {
-        Ok(Reader::latest_checkpoint_note(self)?)
+        let (k, v) = self
+            .checkpoints
+            .last()
+            .map_err(StoreError::from)?
+            .ok_or_else(|| StorageError::Corrupt("no checkpoint".into()))?;
+        Ok((k.value(), v.value().to_string()))
     }
     fn checkpoint_notes(&self) -> Result<Vec<String>, StorageError> {
-        Ok(Reader::checkpoint_notes(self)?)
+        let mut out = Vec::new();
+        for row in self.checkpoints.iter().map_err(StoreError::from)? {
+            out.push(row.map_err(StoreError::from)?.1.value().to_string());
+        }
+        Ok(out)
     }
     fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StorageError> {
-        Ok(Reader::inclusion_proof(self, seq, size)?)
+        if seq >= size || size > self.size {
+            return Err(StorageError::Corrupt(format!(
+                "no leaf {seq} in a tree of size {size}"
+            )));
+        }
+        let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+        Ok(merkle::inclusion_proof_memo(
+            &self.nodes,
+            seq,
+            size,
+            &mut paths,
+        )?)
     }
     fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StorageError> {
-        Ok(Reader::consistency_proof(self, first, second)?)
+        if first > second || second > self.size {
+            return Err(StorageError::Corrupt(format!(
+                "no consistency proof from {first} to {second}"
+            )));
+        }
+        Ok(merkle::consistency_proof(&self.nodes, first, second)?)
     }
     fn root(&self, size: u64) -> Result<Digest, StorageError> {
-        Ok(Reader::root(self, size)?)
+        Ok(merkle::root(&self.nodes, size)?)
     }
     fn for_each_node(
         &self,
         f: &mut dyn FnMut(u8, u64, Digest) -> bool,
     ) -> Result<(), StorageError> {
-        Ok(Reader::for_each_node(self, f)?)
+        Ok(self.nodes.for_each(f)?)
     }
 }

@@ -6,6 +6,7 @@
 
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
+use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::LogKey;
 use suyuan_store::StoreError;
 use suyuan_store::{Ledger, Submission};

@@ -6,6 +6,7 @@
 
 use std::path::Path;
 use suyuan_core::admission::Refusal;
+use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::event::SignedEvent;
 use suyuan_format::hash::leaf_hash;
@@ -65,7 +66,7 @@ fn check_tree(ledger: &Ledger, sizes: &[u64]) {
     }
     let mut count = 0;
     reader
-        .for_each_node(|level, index, hash| {
+        .for_each_node(&mut |level, index, hash| {
             assert_eq!(
                 Some(hash),
                 tree.node_opt(level, index),

@@ -34,6 +34,7 @@ use suyuan_core::admission::{
     admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, PrivatePart, Refusal,
 };
 use suyuan_core::registry::Registry;
+use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
