@@ -10,6 +10,7 @@
 use crate::history::History;
 use serde_json::Value;
 use std::collections::BTreeMap;
+use suyuan_format::event::EventType;
 
 /// What kind of warning an entry raises.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
@@ -78,7 +79,7 @@ impl Assessment {
 #[derive(Default, serde::Deserialize)]
 struct Facts {
     #[serde(rename = "type", default)]
-    kind: String,
+    kind: Option<EventType>,
     #[serde(default)]
     body: Value,
 }
@@ -96,9 +97,9 @@ pub fn assess(history: &History) -> Assessment {
         .zip(&facts)
         .enumerate()
         .filter_map(|(i, (e, f))| {
-            let kind = match f.kind.as_str() {
-                "recall" => AlertKind::Recall,
-                "inspection" if f.body["verdict"] == "fail" => AlertKind::FailedTest,
+            let kind = match f.kind? {
+                EventType::Recall => AlertKind::Recall,
+                EventType::Inspection if f.body["verdict"] == "fail" => AlertKind::FailedTest,
                 _ => return None,
             };
             Some(Alert {
@@ -118,18 +119,20 @@ pub fn assess(history: &History) -> Assessment {
     } else {
         Status::NoWarnings
     };
-    let production = facts.iter().position(|f| f.kind == "production");
+    let production = facts
+        .iter()
+        .position(|f| f.kind == Some(EventType::Production));
     let inspections: BTreeMap<String, usize> = history
         .entries
         .iter()
         .zip(&facts)
         .enumerate()
-        .filter(|(_, (_, f))| f.kind == "inspection")
+        .filter(|(_, (_, f))| f.kind == Some(EventType::Inspection))
         .map(|(i, (e, _))| (e.entry_hash.to_hex(), i))
         .collect();
     let mut acceptances: BTreeMap<usize, Vec<usize>> = BTreeMap::new();
     for (i, f) in facts.iter().enumerate() {
-        if f.kind != "acceptance" {
+        if f.kind != Some(EventType::Acceptance) {
             continue;
         }
         if let Some(&target) = f.body["inspection"]

@@ -12,7 +12,7 @@ use serde_json::{json, Value};
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
 use suyuan_format::entry::StoredEntry;
-use suyuan_format::event::DocKind;
+use suyuan_format::event::{DocKind, EventType};
 use suyuan_format::gs1::Item;
 
 /// How an entry reached an item's history.
@@ -101,7 +101,7 @@ struct Loaded {
 #[derive(Clone, Default, serde::Deserialize)]
 struct Facts {
     #[serde(rename = "type", default)]
-    kind: String,
+    kind: Option<EventType>,
     #[serde(default)]
     body: Option<BodyFacts>,
     #[serde(default)]
@@ -226,7 +226,10 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
             }
             let packed = load.get(seq)?;
             let ev = &packed.facts;
-            if ev.kind != "logistics" || ev.status() != Some("packed") || !ev.names_item(&unit) {
+            if ev.kind != Some(EventType::Logistics)
+                || ev.status() != Some("packed")
+                || !ev.names_item(&unit)
+            {
                 continue;
             }
             let Some(parent) = ev.parent() else {
@@ -260,7 +263,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
     let mut orders = BTreeSet::new();
     for &seq in picked.keys() {
         let e = load.get(seq)?;
-        if e.facts.kind == "trade" {
+        if e.facts.kind == Some(EventType::Trade) {
             if let Some(order) = e.facts.order_no() {
                 orders.insert(order.to_string());
             }
@@ -282,7 +285,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
         let e = Rc::try_unwrap(e).unwrap_or_else(|shared| Loaded::clone(&shared));
         let entry_hash = suyuan_format::entry::entry_hash(&e.bytes);
         by_hash.insert(entry_hash, entries.len());
-        if e.facts.kind == "correction" {
+        if e.facts.kind == Some(EventType::Correction) {
             if let Some(target) = e
                 .facts
                 .corrects()
