@@ -16,5 +16,5 @@ pub mod bundle;
 pub mod export;
 pub mod history;
 pub mod registry;
-pub mod replay;
+mod replay;
 pub mod storage;

@@ -62,10 +62,6 @@ impl Replay {
         }
     }
 
-    pub fn registry(&self) -> &Registry {
-        &self.registry
-    }
-
     /// Checks an entry against the log replayed so far and adds it, even when it fails,
     /// so that one bad entry is named once and not again by everything after it.
     /// `links_known(chain)` says whether every earlier entry of that chain was replayed,
