@@ -43,21 +43,9 @@ pub struct Alert {
     pub corrected: bool,
 }
 
-/// The item's overall standing: the most serious warning still in force.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Status {
-    /// A recall reaches it and no correction declares that recall in error.
-    Recalled,
-    /// Not recalled, but a failed test reaches it and is not declared in error.
-    FailedTest,
-    /// No warning in force (any warning there was is declared in error).
-    NoWarnings,
-}
-
 /// The decisions a view of a history shows.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Assessment {
-    pub status: Status,
     /// Every recall and every failed test in the history (corrected or not), recalls
     /// first, then in log order.
     pub alerts: Vec<Alert>,
@@ -111,14 +99,6 @@ pub fn assess(history: &History) -> Assessment {
         })
         .collect();
     alerts.sort_by_key(|a| (a.kind, a.seq));
-    let in_force = |k: AlertKind| alerts.iter().any(|a| a.kind == k && !a.corrected);
-    let status = if in_force(AlertKind::Recall) {
-        Status::Recalled
-    } else if in_force(AlertKind::FailedTest) {
-        Status::FailedTest
-    } else {
-        Status::NoWarnings
-    };
     let production = facts
         .iter()
         .position(|f| f.kind == Some(EventType::Production));
@@ -143,7 +123,6 @@ pub fn assess(history: &History) -> Assessment {
         }
     }
     Assessment {
-        status,
         alerts,
         production,
         acceptances,
@@ -217,7 +196,6 @@ mod tests {
             ),
         ]);
         let a = assess(&h);
-        assert_eq!(a.status, Status::NoWarnings);
         assert!(a.alerts.is_empty());
         assert_eq!(a.production, Some(0));
         assert_eq!(a.acceptances_of(1), &[2]);
@@ -247,7 +225,6 @@ mod tests {
                 alert(AlertKind::FailedTest, 3, 8, false),
             ]
         );
-        assert_eq!(a.status, Status::Recalled);
         assert_eq!(a.production, None);
     }
 
@@ -261,7 +238,6 @@ mod tests {
         ]);
         let a = assess(&h);
         assert_eq!(a.alerts[0], alert(AlertKind::Recall, 1, 2, true));
-        assert_eq!(a.status, Status::FailedTest);
 
         let h = history(vec![
             entry(1, inspection("fail"), &[4]),
@@ -270,7 +246,6 @@ mod tests {
         let a = assess(&h);
         assert_eq!(a.alerts.len(), 2);
         assert!(a.alerts.iter().all(|a| a.corrected));
-        assert_eq!(a.status, Status::NoWarnings);
     }
 
     #[test]
@@ -317,7 +292,6 @@ mod tests {
         ]);
         let a = assess(&h);
         assert!(a.alerts.is_empty());
-        assert_eq!(a.status, Status::NoWarnings);
     }
 
     #[test]

@@ -18,7 +18,8 @@ pub struct Replay {
     entries: HashMap<Digest, EntryFacts>,
     documents: HashSet<String>,
     chain_heads: HashMap<String, Digest>,
-    client_ids: HashMap<(String, String), ClientUse>,
+    /// Actor → client id → its first use; nested so that a lookup borrows.
+    client_ids: HashMap<String, HashMap<String, ClientUse>>,
     last_recorded: Option<OffsetDateTime>,
     complete: bool,
 }
@@ -135,12 +136,19 @@ impl Replay {
     fn apply(&mut self, e: &ReplayEntry<'_>, recorded: OffsetDateTime) {
         // Compare the next entry with this one, so one bad time is named once.
         self.last_recorded = Some(recorded);
-        self.client_ids
-            .entry((e.event.actor.0.clone(), e.event.client_id.clone()))
-            .or_insert(ClientUse {
-                seq: e.position,
-                event_id: e.event_id,
-            });
+        let of_actor = match self.client_ids.get_mut(&e.event.actor.0) {
+            Some(ids) => ids,
+            None => self.client_ids.entry(e.event.actor.0.clone()).or_default(),
+        };
+        if !of_actor.contains_key(&e.event.client_id) {
+            of_actor.insert(
+                e.event.client_id.clone(),
+                ClientUse {
+                    seq: e.position,
+                    event_id: e.event_id,
+                },
+            );
+        }
         for key in e.prev.keys() {
             self.chain_heads.insert(key.clone(), e.hash);
         }
@@ -178,7 +186,8 @@ impl LogView for Replay {
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, Infallible> {
         Ok(self
             .client_ids
-            .get(&(actor.to_string(), client_id.to_string()))
+            .get(actor)
+            .and_then(|ids| ids.get(client_id))
             .copied())
     }
     fn is_complete(&self) -> bool {

@@ -69,46 +69,6 @@ impl Reader {
         })
     }
 
-    /// Visits every entry in order with its private part, if it has one (one ordered scan
-    /// of each table).
-    pub fn for_each_entry_with_private(
-        &self,
-        mut f: impl FnMut(u64, &[u8], Option<&[u8]>) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        let mut private = self.private.iter()?.peekable();
-        for row in self.entries.iter()? {
-            let (k, v) = row?;
-            let seq = k.value();
-            while let Some(Ok((pk, _))) = private.peek() {
-                if pk.value() >= seq {
-                    break;
-                }
-                private.next();
-            }
-            let part = match private.peek() {
-                Some(Ok((pk, pv))) if pk.value() == seq => Some(pv.value().to_vec()),
-                Some(Err(_)) => {
-                    return Err(private.next().expect("peeked").err().expect("error").into())
-                }
-                _ => None,
-            };
-            f(seq, v.value(), part.as_deref())?;
-        }
-        Ok(())
-    }
-
-    /// Visits every entry in order.
-    pub fn for_each_entry(
-        &self,
-        mut f: impl FnMut(u64, &[u8]) -> Result<(), StoreError>,
-    ) -> Result<(), StoreError> {
-        for row in self.entries.iter()? {
-            let (k, v) = row?;
-            f(k.value(), v.value())?;
-        }
-        Ok(())
-    }
-
     /// A metadata value (`origin`, `log_public_key`, `format_version`).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
         Ok(self
@@ -158,24 +118,31 @@ impl LogReader for Reader {
     fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(bytes_at(&self.entries, seq)?)
     }
+    /// One ordered scan of the entries and, when asked, one of the private parts beside it.
     fn for_each_entry(&self, private: bool, f: &mut EntryVisitor<'_>) -> Result<(), StorageError> {
-        // The visitor's own error is carried through the store's and returned as it was.
-        let mut visitor_error = None;
-        let mut keep = |e: StorageError| {
-            visitor_error = Some(e);
-            StoreError::Corrupt(String::new())
-        };
-        let walked = if private {
-            self.for_each_entry_with_private(|seq, bytes, part| {
-                f(seq, bytes, part).map_err(&mut keep)
-            })
+        let store = |e: redb::StorageError| StorageError::from(StoreError::from(e));
+        let mut parts = if private {
+            Some(self.private.iter().map_err(store)?.peekable())
         } else {
-            Reader::for_each_entry(self, |seq, bytes| f(seq, bytes, None).map_err(&mut keep))
+            None
         };
-        match (walked, visitor_error) {
-            (Err(_), Some(e)) => Err(e),
-            (result, _) => Ok(result?),
+        for row in self.entries.iter().map_err(store)? {
+            let (k, v) = row.map_err(store)?;
+            let seq = k.value();
+            let mut part = None;
+            if let Some(parts) = parts.as_mut() {
+                while let Some(row) =
+                    parts.next_if(|r| !matches!(r, Ok((pk, _)) if pk.value() > seq))
+                {
+                    let (pk, pv) = row.map_err(store)?;
+                    if pk.value() == seq {
+                        part = Some(pv.value().to_vec());
+                    }
+                }
+            }
+            f(seq, v.value(), part.as_deref())?;
         }
+        Ok(())
     }
     fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
         Ok(bytes_at(&self.private, seq)?)

@@ -407,11 +407,9 @@ fn sequence_one(
         Ok(admitted) => admitted.chains,
         // An idempotent resubmission: the receipt of the entry already sequenced.
         Err(AdmitError::Refused(Refusal::AlreadyRecorded { .. })) => {
-            let (_, bytes) = view
+            let existing = view
                 .client_hit()
                 .ok_or_else(|| StoreError::Corrupt("client id lookup lost its entry".into()))?;
-            let existing = ReceiptEntry::from_stored(bytes)
-                .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))?;
             return Ok(Ok(Admitted::Existing(existing)));
         }
         Err(AdmitError::Refused(r)) => return Ok(Err(r)),
@@ -519,15 +517,17 @@ struct AppendView<'a> {
     pending: &'a std::collections::VecDeque<Arc<Pending>>,
     current: &'a Pending,
     hashes: &'a RwLock<HashIndex>,
-    /// The last client-id lookup: the digest and the entry found (seq, bytes), kept so
-    /// that an idempotent resubmission's receipt and the new entry's index row reuse it.
+    /// The client-id lookup admission made (the view serves one submission): the digest
+    /// and the entry found, kept so that an idempotent resubmission's receipt and the new
+    /// entry's index row reuse them.
     client_lookup: RefCell<Option<ClientLookup>>,
 }
 
-type ClientLookup = (Digest, Option<(u64, Vec<u8>)>);
+type ClientLookup = (Digest, Option<ReceiptEntry>);
 
 impl AppendView<'_> {
-    /// The client-id digest of `event`, from the last lookup when it was for it.
+    /// The client-id digest of `event`, from admission's lookup (it makes one for every
+    /// submission it admits).
     fn client_digest(&self, event: &suyuan_format::event::Event) -> Digest {
         match &*self.client_lookup.borrow() {
             Some((digest, _)) => *digest,
@@ -535,12 +535,9 @@ impl AppendView<'_> {
         }
     }
 
-    /// The entry the last client-id lookup found.
-    fn client_hit(&self) -> Option<(u64, Vec<u8>)> {
-        self.client_lookup
-            .borrow()
-            .as_ref()
-            .and_then(|(_, hit)| hit.clone())
+    /// The entry admission's client-id lookup found.
+    fn client_hit(&self) -> Option<ReceiptEntry> {
+        self.client_lookup.borrow_mut().as_mut()?.1.take()
     }
 
     /// The groups not in the snapshot, newest first.
@@ -606,16 +603,17 @@ impl LogView for AppendView<'_> {
     }
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, StoreError> {
         let digest = client_digest(actor, client_id);
-        let hit = self.find(&digest, HashKind::ClientId, IndexBatch::client_seq)?;
-        let used = match &hit {
-            Some((seq, bytes)) => Some(ClientUse {
-                seq: *seq,
-                event_id: ReceiptEntry::from_stored(bytes.clone())
-                    .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))?
-                    .event_id,
-            }),
+        let hit = match self.find(&digest, HashKind::ClientId, IndexBatch::client_seq)? {
+            Some((_, bytes)) => Some(
+                ReceiptEntry::from_stored(bytes)
+                    .map_err(|e| StoreError::Corrupt(format!("stored entry: {e}")))?,
+            ),
             None => None,
         };
+        let used = hit.as_ref().map(|e| ClientUse {
+            seq: e.seq,
+            event_id: e.event_id,
+        });
         *self.client_lookup.borrow_mut() = Some((digest, hit));
         Ok(used)
     }

@@ -121,12 +121,6 @@ macro_rules! event_types {
                 })
             }
 
-            pub fn kind(&self) -> EventType {
-                match self {
-                    $(Body::$variant(_) => EventType::$variant,)*
-                }
-            }
-
             pub(super) fn names_items(&self) -> bool {
                 match self {
                     $(Body::$variant(_) => <$module::$body as EventBody>::NAMES_ITEMS,)*
