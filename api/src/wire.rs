@@ -233,5 +233,5 @@ pub struct Health {
     pub cache: String,
 }
 
-/// An evidence bundle is served as the format defines it (docs/FORMAT.md §8).
+/// An evidence bundle is served as the format defines it (docs/FORMAT.md §10).
 pub use suyuan_format::bundle::Bundle as BundleBody;

@@ -1,5 +1,5 @@
 //! Evidence bundles (`suyuan-bundle-v1`): everything needed to check one item's
-//! history offline, with the log's key alone (docs/FORMAT.md §8).
+//! history offline, with the log's key alone (docs/FORMAT.md §10).
 //!
 //! ```json
 //! {"chains":["01/…", …],"checkpoint":"<signed note>",
