@@ -11,7 +11,7 @@
 //!
 //! The pages are askama templates (`api/templates/`, HTML auto-escaped); the facts they
 //! show are laid out in [`view`], and which warnings they raise is decided by
-//! [`suyuan_core::assessment::assess`]. The inline style and script are inserted verbatim,
+//! [`suyuan_core::assessment::assess_events`]. The inline style and script are inserted verbatim,
 //! as [`csp`] hashes them.
 
 pub mod i18n;
@@ -22,7 +22,7 @@ mod view;
 use askama::Template;
 use i18n::{label, t, Lang};
 use serde_json::{json, Value};
-use suyuan_core::assessment::assess;
+use suyuan_core::assessment::assess_events;
 use suyuan_core::history::History;
 use suyuan_core::registry::Registry;
 use suyuan_format::roles::EventType;
@@ -190,8 +190,8 @@ pub fn render(d: &PageData<'_>) -> String {
         registry: d.registry,
     };
     let item = d.history.item.as_str();
-    let assessment = assess(d.history);
     let events: Vec<Value> = d.history.entries.iter().map(|e| e.event()).collect();
+    let assessment = assess_events(d.history, &events);
     let entries: Vec<Entry<'_>> = d
         .history
         .entries

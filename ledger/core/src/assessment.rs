@@ -8,6 +8,7 @@
 //! language, no markup.
 
 use crate::history::History;
+use serde::Deserialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
 use suyuan_format::event::EventType;
@@ -63,21 +64,27 @@ impl Assessment {
     }
 }
 
-/// The members of an event these decisions read; serde skips the rest.
-#[derive(Default, serde::Deserialize)]
-struct Facts {
-    #[serde(rename = "type", default)]
+/// The members of an event these decisions read.
+struct Facts<'a> {
     kind: Option<EventType>,
-    #[serde(default)]
-    body: Value,
+    body: &'a Value,
 }
 
 /// Assesses an item's history; a deterministic function of its entries.
 pub fn assess(history: &History) -> Assessment {
-    let facts: Vec<Facts> = history
-        .entries
+    let events: Vec<Value> = history.entries.iter().map(|e| e.event()).collect();
+    assess_events(history, &events)
+}
+
+/// [`assess`], given the entries' events already parsed (`events[i]` is entry `i`'s), as
+/// a view that shows them has them: the events are read once.
+pub fn assess_events(history: &History, events: &[Value]) -> Assessment {
+    let facts: Vec<Facts<'_>> = events
         .iter()
-        .map(|e| serde_json::from_str(e.event.get()).unwrap_or_default())
+        .map(|v| Facts {
+            kind: EventType::deserialize(&v["type"]).ok(),
+            body: &v["body"],
+        })
         .collect();
     let mut alerts: Vec<Alert> = history
         .entries
