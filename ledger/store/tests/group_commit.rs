@@ -275,7 +275,8 @@ fn concurrent_groups_admit_against_groups_not_yet_committed() {
                             .map(|(c, e)| {
                                 (
                                     c.clone(),
-                                    submission(SignedEvent::parse(e.to_json()).unwrap()),
+                                    suyuan_format::submission::parse(&e.to_json().to_string(), "")
+                                        .unwrap(),
                                 )
                             })
                             .unzip();

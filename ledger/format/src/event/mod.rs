@@ -500,34 +500,6 @@ pub struct SignedEvent {
 }
 
 impl SignedEvent {
-    /// Parses and validates a submission (signature not yet checked: see
-    /// [`SignedEvent::verify_signature`] and the batch path in the ledger). Takes the
-    /// JSON by value: a server parses thousands per second, and copying them is waste.
-    pub fn parse(v: Value) -> Result<SignedEvent, ValidationError> {
-        let Value::Object(mut obj) = v else {
-            return Err(ValidationError::new(
-                "submission",
-                "must be a JSON object with event and signature",
-            ));
-        };
-        for k in obj.keys() {
-            if k != "event" && k != "signature" {
-                return Err(ValidationError::new(
-                    k.clone(),
-                    "unknown field; a submission has only event and signature",
-                ));
-            }
-        }
-        let event_json = obj
-            .remove("event")
-            .ok_or_else(|| ValidationError::new("event", "missing"))?;
-        let sig = obj
-            .get("signature")
-            .and_then(|s| s.as_str())
-            .ok_or_else(|| ValidationError::new("signature", "missing (base64 of 64 bytes)"))?;
-        Self::parse_text(&event_json.to_string(), sig)
-    }
-
     /// Parses and validates an event given as JSON text, with its base64 signature (not
     /// yet checked): the server's path, which never builds a JSON tree of the event.
     pub fn parse_text(event: &str, signature: &str) -> Result<SignedEvent, ValidationError> {
