@@ -1,8 +1,10 @@
 //! What the rules need from storage: a reader of one consistent snapshot of a log, its
-//! entries, indexes and tree at one size. The redb store implements it; so will any
-//! other backend. Nothing here names a storage engine, so no engine's types leak into
-//! the rules.
+//! entries, indexes and tree at one size ([`LogReader`]), and a writer that makes one
+//! sequenced group durable ([`GroupWriter`]). The redb store implements both; so will
+//! any other backend. Nothing here names a storage engine, so no engine's types leak
+//! into the rules.
 
+use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 
 /// Why storage could not answer. `Corrupt` is a damaged store, named so that callers
@@ -62,4 +64,35 @@ pub fn required_entry(reader: &dyn LogReader, seq: u64) -> Result<Vec<u8>, Stora
     reader
         .entry(seq)?
         .ok_or_else(|| StorageError::Corrupt(format!("entry {seq} missing")))
+}
+
+/// One group commit as the sequencer built it: the new entries `first..`, in order, and
+/// everything that must become durable with them. Admission has already accepted every
+/// entry; a writer decides nothing, it stores.
+pub struct Group<'a> {
+    /// Seq of the first entry.
+    pub first: u64,
+    /// Entry bytes, seqs `first..`, verbatim.
+    pub entries: &'a [Vec<u8>],
+    /// Private parts of some of those entries: (seq, canonical bytes).
+    pub private: &'a [(u64, Vec<u8>)],
+    /// The tree nodes the group's leaves completed: (level, index, hash).
+    pub nodes: &'a [(u8, u64, Digest)],
+    /// Actor records the group's registrations changed: (actor id, record as JSON).
+    pub actors: &'a [(String, Vec<u8>)],
+    /// The signed checkpoint of the tree with the group's entries.
+    pub checkpoint: &'a Checkpoint,
+}
+
+/// The write side of a store. The sequencer calls [`GroupWriter::commit`] once per
+/// group, one group at a time, in sequence order; a receipt for any entry of the group
+/// leaves only after it returns `Ok`.
+pub trait GroupWriter {
+    /// What the backend derives from a group while it is being sequenced (its index
+    /// postings), which admission of the group's later entries reads back before the
+    /// commit and the commit then stores.
+    type Rows;
+    /// Stores the group and its rows atomically and durably: after `Ok`, a crash leaves
+    /// all of it; after `Err`, none of it.
+    fn commit(&self, group: &Group<'_>, rows: &Self::Rows) -> Result<(), StorageError>;
 }

@@ -105,18 +105,22 @@ impl IndexBatch {
         self.documents.contains_key(key)
     }
 
-    /// Writes the batch: its hash row and one posting row per key. Returns the hash row
-    /// (first seq, records) for the in-memory hash index.
-    pub fn write(&self, t: IndexTables<'_, '_>) -> Result<Option<(u64, &[u8])>, StoreError> {
-        let Some(first) = self.first else {
-            return Ok(None);
+    /// The batch's `hash_rows` row (first seq, records), which the in-memory hash index
+    /// takes once the batch is committed.
+    pub fn hash_row(&self) -> Option<(u64, &[u8])> {
+        Some((self.first?, &self.hash_records))
+    }
+
+    /// Writes the batch: its hash row and one posting row per key.
+    pub fn write(&self, t: IndexTables<'_, '_>) -> Result<(), StoreError> {
+        let Some((first, records)) = self.hash_row() else {
+            return Ok(());
         };
-        t.hash_rows.insert(first, self.hash_records.as_slice())?;
+        t.hash_rows.insert(first, records)?;
         write_postings(t.by_chain, &self.chains, CHAIN_RECORD)?;
         write_postings(t.by_document, &self.documents, SEQ_RECORD)?;
         write_postings(t.by_actor, &self.actors, SEQ_RECORD)?;
-        write_postings(t.by_type, &self.types, SEQ_RECORD)?;
-        Ok(Some((first, &self.hash_records)))
+        write_postings(t.by_type, &self.types, SEQ_RECORD)
     }
 }
 

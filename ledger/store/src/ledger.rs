@@ -7,10 +7,10 @@
 //! returned only after that transaction has committed with fsync.
 
 use crate::hash_index::{client_digest, HashIndex};
-use crate::index::{IndexBatch, IndexTables};
+use crate::index::IndexBatch;
 use crate::tables::*;
 use crate::tiles::{TileCache, TxNodes};
-use redb::{Database, ReadableTable, ReadableTableMetadata, Table};
+use redb::{Database, ReadableTable, ReadableTableMetadata};
 use std::collections::VecDeque;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -81,6 +81,9 @@ pub struct Ledger {
 }
 
 mod append;
+mod writer;
+
+pub(crate) use writer::WriteTables;
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
 
@@ -421,7 +424,8 @@ impl Ledger {
                             .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
                     }
                 }
-                if let Some((first, records)) = index.write(t.index_tables())? {
+                index.write(t.index_tables())?;
+                if let Some((first, records)) = index.hash_row() {
                     hashes.push_row(first, records)?;
                 }
             }
@@ -440,46 +444,5 @@ impl Ledger {
         state.registry = registry;
         *self.hashes.write().unwrap_or_else(|p| p.into_inner()) = hashes;
         Ok(count)
-    }
-}
-
-/// Every table the append path writes, opened once per transaction.
-struct WriteTables<'t> {
-    entries: Table<'t, u64, &'static [u8]>,
-    tiles: Table<'t, u64, &'static [u8]>,
-    checkpoints: Table<'t, u64, &'static str>,
-    private: Table<'t, u64, &'static [u8]>,
-    hash_rows: Table<'t, u64, &'static [u8]>,
-    by_chain: Table<'t, (&'static str, u64), &'static [u8]>,
-    by_document: Table<'t, (&'static str, u64), &'static [u8]>,
-    by_actor: Table<'t, (&'static str, u64), &'static [u8]>,
-    by_type: Table<'t, (&'static str, u64), &'static [u8]>,
-    actors: Table<'t, &'static str, &'static [u8]>,
-}
-
-impl<'t> WriteTables<'t> {
-    fn open(txn: &'t redb::WriteTransaction) -> Result<Self, StoreError> {
-        Ok(WriteTables {
-            entries: txn.open_table(ENTRIES)?,
-            tiles: txn.open_table(TREE_TILES)?,
-            checkpoints: txn.open_table(CHECKPOINTS)?,
-            private: txn.open_table(PRIVATE)?,
-            hash_rows: txn.open_table(HASH_ROWS)?,
-            by_chain: txn.open_table(BY_CHAIN)?,
-            by_document: txn.open_table(BY_DOCUMENT)?,
-            by_actor: txn.open_table(BY_ACTOR)?,
-            by_type: txn.open_table(BY_TYPE)?,
-            actors: txn.open_table(ACTORS)?,
-        })
-    }
-
-    fn index_tables(&mut self) -> IndexTables<'_, 't> {
-        IndexTables {
-            hash_rows: &mut self.hash_rows,
-            by_chain: &mut self.by_chain,
-            by_document: &mut self.by_document,
-            by_actor: &mut self.by_actor,
-            by_type: &mut self.by_type,
-        }
     }
 }

@@ -1,8 +1,9 @@
 //! Suyuan's embedded store: one log in one data directory, on redb.
 //!
 //! Invariants of this crate: it is the only crate that names redb, and it implements
-//! the core's storage traits ([`suyuan_core::storage::LogReader`]) without letting
-//! redb's types out; entries are only ever appended; an entry, its tree nodes, its
+//! the core's storage traits ([`suyuan_core::storage::LogReader`] for reads,
+//! [`suyuan_core::storage::GroupWriter`] for group commits) without letting redb's
+//! types out; entries are only ever appended; an entry, its tree nodes, its
 //! index rows and the checkpoint covering it are written in one redb transaction
 //! committed with fsync, so after any crash the store holds a prefix of the
 //! acknowledged log and nothing else, and a receipt leaves only after that commit; the

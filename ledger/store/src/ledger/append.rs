@@ -3,8 +3,9 @@
 //! 1. **verify**: signatures, on all cores, under no lock;
 //! 2. **sequence** (under the `state` lock): admission, sequence numbers, entry bytes,
 //!    tree nodes, index rows and the signed checkpoint, all in memory;
-//! 3. **write** (one group at a time, in sequence order): one redb write transaction with
-//!    everything stage 2 produced, committed durably.
+//! 3. **write** (one group at a time, in sequence order): the core's
+//!    [`GroupWriter::commit`] of everything stage 2 produced, here one redb write
+//!    transaction committed durably.
 //!
 //! Stage 2 of one group runs while stage 3 writes the group before it, so the log's serial
 //! path is the longer of the two rather than their sum. To admit exactly as a one-at-a-time
@@ -18,11 +19,11 @@
 //! against it) fail with nothing stored, and the in-memory state returns to the last
 //! commit.
 
-use super::{Ledger, State, WriteTables};
+use super::writer::RedbWriter;
+use super::{Ledger, State};
 use crate::hash_index::{client_digest, HashIndex, HashKind};
 use crate::index::{stored_chain_head, IndexBatch};
 use crate::tables::*;
-use crate::tiles;
 use crate::{BatchOutcome, Submission};
 use rayon::prelude::*;
 use redb::{ReadOnlyTable, ReadTransaction};
@@ -34,7 +35,7 @@ use suyuan_core::admission::{
     admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, PrivatePart, Refusal,
 };
 use suyuan_core::registry::Registry;
-use suyuan_core::storage::LogReader;
+use suyuan_core::storage::{Group, GroupWriter, LogReader};
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
@@ -285,30 +286,18 @@ impl Ledger {
         if group.entries.is_empty() {
             return Ok(());
         }
-        let hash_row = (|| -> Result<_, StoreError> {
-            let txn = self.db.begin_write()?;
-            let hash_row;
-            {
-                let mut t = WriteTables::open(&txn)?;
-                for (seq, bytes) in (group.first..).zip(&group.entries) {
-                    t.entries.insert(seq, bytes.as_slice())?;
-                }
-                for (seq, private) in &s.private {
-                    t.private.insert(*seq, private.as_slice())?;
-                }
-                for (id, record) in &s.actors {
-                    t.actors.insert(id.as_str(), record.as_slice())?;
-                }
-                tiles::write_nodes(&mut t.tiles, &s.nodes)?;
-                hash_row = group.index.write(t.index_tables())?;
-                t.checkpoints
-                    .insert(s.checkpoint.size, s.checkpoint.note.as_str())?;
-            }
-            txn.commit()?;
-            Ok(hash_row)
-        })()
-        .map_err(WriteFailure::BeforeCommit)?;
-        if let Some((first, records)) = hash_row {
+        let commit = Group {
+            first: group.first,
+            entries: &group.entries,
+            private: &s.private,
+            nodes: &s.nodes,
+            actors: &s.actors,
+            checkpoint: &s.checkpoint,
+        };
+        RedbWriter { db: &self.db }
+            .commit(&commit, &group.index)
+            .map_err(|e| WriteFailure::BeforeCommit(e.into()))?;
+        if let Some((first, records)) = group.index.hash_row() {
             self.hashes
                 .write()
                 .unwrap_or_else(|p| p.into_inner())

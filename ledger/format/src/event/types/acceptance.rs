@@ -14,12 +14,7 @@ pub struct Acceptance {
     pub basis: Option<Text>,
 }
 
-code_list! {
-    pub enum AcceptanceDecision {
-        Accepted,
-        Rejected,
-    }
-}
+code_list! { pub enum AcceptanceDecision { Accepted, Rejected } }
 
 impl EventBody for Acceptance {
     const NAMES_ITEMS: bool = true;

@@ -19,22 +19,9 @@ pub struct Clearance {
     pub note: Option<Text>,
 }
 
-code_list! {
-    pub enum Direction {
-        Import,
-        Export,
-    }
-}
+code_list! { pub enum Direction { Import, Export } }
 
-code_list! {
-    pub enum ClearanceStatus {
-        Declared,
-        Inspected,
-        Released,
-        Held,
-        Rejected,
-    }
-}
+code_list! { pub enum ClearanceStatus { Declared, Inspected, Released, Held, Rejected } }
 
 impl EventBody for Clearance {
     const NAMES_ITEMS: bool = true;

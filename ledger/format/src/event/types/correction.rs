@@ -18,12 +18,7 @@ pub struct Correction {
     pub explanation: Option<Text>,
 }
 
-code_list! {
-    pub enum CorrectionReason {
-        DidNotOccur,
-        IncorrectData,
-    }
-}
+code_list! { pub enum CorrectionReason { DidNotOccur, IncorrectData } }
 
 impl EventBody for Correction {
     const SIGNERS: &'static [Role] = &[Role::Regulator];

@@ -30,13 +30,7 @@ pub struct AnalyteResult {
     pub below_loq: bool,
 }
 
-code_list! {
-    pub enum Verdict {
-        Pass,
-        Fail,
-        Inconclusive,
-    }
-}
+code_list! { pub enum Verdict { Pass, Fail, Inconclusive } }
 
 impl EventBody for Inspection {
     const NAMES_ITEMS: bool = true;

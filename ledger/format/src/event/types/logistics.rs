@@ -16,31 +16,12 @@ pub struct Logistics {
     pub consignee_commitment: Option<HexDigest>,
 }
 
-code_list! {
-    pub enum LogisticsStatus {
-        Packed,
-        Unpacked,
-        PickedUp,
-        Departed,
-        InTransit,
-        Arrived,
-        Stored,
-        OutForDelivery,
-        Delivered,
-        Returned,
-        Exception,
-    }
-}
+code_list! { pub enum LogisticsStatus {
+    Packed, Unpacked, PickedUp, Departed, InTransit, Arrived, Stored, OutForDelivery, Delivered,
+    Returned, Exception
+} }
 
-code_list! {
-    pub enum TransportMode {
-        Sea,
-        Air,
-        Road,
-        Rail,
-        Express,
-    }
-}
+code_list! { pub enum TransportMode { Sea, Air, Road, Rail, Express } }
 
 impl EventBody for Logistics {
     const NAMES_ITEMS: bool = true;

@@ -64,7 +64,7 @@ pub trait EventBody: DeserializeOwned {
 /// A closed list of codes (a status, a decision, a reason), spelled in snake_case in
 /// events: the one way the type modules declare one.
 macro_rules! code_list {
-    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident,)* }) => {
+    ($(#[$meta:meta])* pub enum $name:ident { $($(#[$vmeta:meta])* $variant:ident),* $(,)? }) => {
         $(#[$meta])*
         #[derive(Clone, Copy, Debug, PartialEq, Eq, serde::Deserialize)]
         #[serde(rename_all = "snake_case")]

@@ -14,12 +14,7 @@ pub struct Payment {
     pub status: PaymentStatus,
 }
 
-code_list! {
-    pub enum PaymentStatus {
-        Paid,
-        Refunded,
-    }
-}
+code_list! { pub enum PaymentStatus { Paid, Refunded } }
 
 impl EventBody for Payment {
     const SIGNERS: &'static [Role] = &[Role::Payment];

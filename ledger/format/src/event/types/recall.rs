@@ -13,13 +13,7 @@ pub struct Recall {
     pub action: Option<Text>,
 }
 
-code_list! {
-    pub enum Severity {
-        ClassI,
-        ClassII,
-        ClassIII,
-    }
-}
+code_list! { pub enum Severity { ClassI, ClassII, ClassIII } }
 
 impl EventBody for Recall {
     const NAMES_ITEMS: bool = true;

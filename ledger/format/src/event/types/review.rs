@@ -13,14 +13,7 @@ pub struct Review {
     pub order_no: Option<DocNumber>,
 }
 
-code_list! {
-    pub enum ReviewKind {
-        Rating,
-        Complaint,
-        Mediation,
-        Resolution,
-    }
-}
+code_list! { pub enum ReviewKind { Rating, Complaint, Mediation, Resolution } }
 
 impl EventBody for Review {
     const NAMES_ITEMS: bool = true;
