@@ -249,3 +249,27 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
         "{stdout}"
     );
 }
+
+/// The page's key rule refuses every weak, mixed-order and non-canonical key of the
+/// vectors and accepts the valid ones, as the Rust rule does (ledger/format/tests/key_rule.rs).
+#[test]
+fn page_key_rule_agrees_with_the_key_vectors() {
+    if Command::new("node").arg("--version").output().is_err() {
+        if std::env::var_os("CI").is_some() {
+            panic!("node is missing under CI; run scripts/install-test-deps.sh");
+        }
+        eprintln!("SKIPPED: node is missing; run scripts/install-test-deps.sh");
+        return;
+    }
+    let o = Command::new("node")
+        .arg(browser_dir().join("key_rule.mjs"))
+        .output()
+        .unwrap();
+    let out = String::from_utf8_lossy(&o.stdout);
+    assert!(
+        o.status.success(),
+        "{out}{}",
+        String::from_utf8_lossy(&o.stderr)
+    );
+    assert!(out.contains("\"wrong\":0"), "{out}");
+}

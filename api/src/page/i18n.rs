@@ -230,6 +230,7 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("e.checkpoint", "检查点签名无效", "檢查點簽章無效", "the checkpoint signature does not verify"),
     ("e.inclusion", "包含证明不成立", "包含證明不成立", "the inclusion proof fails"),
     ("e.signature", "记录签名无效", "紀錄簽章無效", "the entry's signature does not verify"),
+    ("e.weak_key", "签名或登记的公钥不合规（弱密钥或非规范编码）", "簽署或登記的公鑰不合規（弱金鑰或非規範編碼）", "a signing or registered key is refused (weak, mixed-order or not canonical)"),
     ("e.signer", "签名方未获授权", "簽署方未獲授權", "the signer was not entitled to sign it"),
     ("e.shown", "页面显示的内容与签名记录不一致", "頁面顯示的內容與簽章紀錄不一致", "what the page shows differs from the signed entry"),
     ("e.missing", "页面遗漏了一条记录", "頁面遺漏了一筆紀錄", "the page leaves out an entry"),

@@ -29,7 +29,8 @@ use suyuan_format::roles::EventType;
 use view::{AlertView, Entry, Hero, Section, Shown, Viewer};
 
 pub const STYLE: &str = include_str!("style.css");
-pub const SCRIPT: &str = include_str!("verify.js");
+/// The page's one inline script: the key rule, then the verifier that uses it.
+pub const SCRIPT: &str = concat!(include_str!("key_rule.js"), include_str!("verify.js"));
 
 /// Looks up `a.b[2].c` in a JSON value.
 pub fn get<'a>(v: &'a Value, path: &str) -> Option<&'a Value> {

@@ -160,6 +160,8 @@
       key = b64(event.key.slice(8));
       if (key.length !== 32) throw new Error('bad key');
     } catch (e) { res.errors.push(['signature', '#' + rec.seq + ': the event names no Ed25519 key']); return res; }
+    var refused = suyuanKeyRule(key);
+    if (refused) { res.errors.push(['weak_key', '#' + rec.seq + ': the signing key is refused (' + refused + ')']); return res; }
     var ok = false;
     try { ok = await ed25519(key, sig, concat(utf8.encode('suyuan-event-v1\n'), utf8.encode(eventText))); } catch (e) { ok = false; }
     if (!ok) res.errors.push(['signature', '#' + rec.seq + ' (' + event.type + ' by ' + event.actor + ')']);
@@ -188,6 +190,11 @@
       if (!ev) return;
       if (ev.type !== 'registration') { r.errors.push(['bundle', '#' + seq + ' is listed as a registration but is a ' + ev.type]); return; }
       var b = ev.body || {};
+      (b.keys || []).concat(b.key ? [b.key] : [], b.new_key ? [b.new_key] : []).forEach(function (k) {
+        var why = 'not an Ed25519 key';
+        try { if (typeof k === 'string' && k.indexOf('ed25519:') === 0) why = suyuanKeyRule(b64(k.slice(8))); } catch (e) { /* stays refused */ }
+        if (why) r.errors.push(['weak_key', '#' + seq + ' registers a refused key (' + why + ')']);
+      });
       if (b.action === 'genesis') {
         if (seq !== 0 || ev.actor !== b.subject || (b.keys || []).indexOf(ev.key) < 0) r.errors.push(['signer', '#' + seq + ': a genesis that is not the self-signed first entry']);
       } else {

@@ -1,8 +1,10 @@
 //! Keys and signatures: ed25519 with strict verification and domain separation.
 //!
-//! Public keys travel as `ed25519:` followed by standard base64 of the 32 key bytes. Keys
-//! of small order ("weak") or with a torsion component are refused at parse time, so that
-//! a registered key always has exactly one meaning. Every signature is over a fixed
+//! Public keys travel as `ed25519:` followed by standard base64 of the 32 key bytes. A key
+//! is refused at parse time, wherever it is read (registrations, events, bundles,
+//! exports), unless its encoding is canonical (y < p, no sign bit on x = 0) and its point
+//! lies in the prime-order subgroup (neither small order nor with a torsion component),
+//! so that a key always has exactly one meaning under any verification equation. Every signature is over a fixed
 //! context string followed by the message, so a signature made for one purpose (an event)
 //! can never be replayed as another (checkpoints are signed notes, in their own format).
 
@@ -22,8 +24,12 @@ pub enum KeyError {
     Syntax,
     #[error("public key is not a valid curve point")]
     NotAPoint,
-    #[error("public key is weak (small order) or has a torsion component")]
+    #[error("public key is not canonically encoded (y ≥ p, or a sign bit on x = 0)")]
+    NonCanonical,
+    #[error("public key is weak: a point of small order")]
     Weak,
+    #[error("public key has a torsion component (a point outside the prime-order subgroup)")]
+    MixedOrder,
     #[error("signature must be base64 of 64 bytes")]
     SignatureSyntax,
     #[error("signature does not verify")]
@@ -35,7 +41,7 @@ pub enum KeyError {
 pub struct PublicKey(pub VerifyingKey);
 
 impl PublicKey {
-    /// Parses `ed25519:<base64>` and refuses weak or mixed-order keys.
+    /// Parses `ed25519:<base64>` and refuses non-canonical, weak or mixed-order keys.
     pub fn parse(s: &str) -> Result<PublicKey, KeyError> {
         let raw = s.strip_prefix("ed25519:").ok_or(KeyError::Syntax)?;
         let bytes = unb64(raw).ok_or(KeyError::Syntax)?;
@@ -43,29 +49,26 @@ impl PublicKey {
         Self::from_bytes(&arr)
     }
 
-    /// Decodes a key and refuses small-order ("weak") points. Cheap; used on every
-    /// event. Keys with a torsion component are refused where keys enter the registry
-    /// ([`PublicKey::parse_for_registration`]), so they can never sign anything.
+    /// Decodes a key and applies the rule of the module: canonical encoding, not of small
+    /// order, torsion-free. The subgroup check costs a scalar multiplication, paid once
+    /// per distinct key: valid keys are cached.
     pub fn from_bytes(bytes: &[u8; 32]) -> Result<PublicKey, KeyError> {
         if let Some(key) = key_cache::get(bytes) {
             return Ok(PublicKey(key));
         }
         let key = VerifyingKey::from_bytes(bytes).map_err(|_| KeyError::NotAPoint)?;
+        let point = key.to_edwards();
+        if point.compress().to_bytes() != *bytes {
+            return Err(KeyError::NonCanonical);
+        }
         if key.is_weak() {
             return Err(KeyError::Weak);
         }
+        if !point.is_torsion_free() {
+            return Err(KeyError::MixedOrder);
+        }
         key_cache::put(*bytes, key);
         Ok(PublicKey(key))
-    }
-
-    /// As [`PublicKey::parse`], and also refuses points outside the prime-order subgroup,
-    /// so that a registered key has exactly one meaning under any verification equation.
-    pub fn parse_for_registration(s: &str) -> Result<PublicKey, KeyError> {
-        let key = Self::parse(s)?;
-        if !key.0.to_edwards().is_torsion_free() {
-            return Err(KeyError::Weak);
-        }
-        Ok(key)
     }
 
     pub fn bytes(&self) -> [u8; 32] {
