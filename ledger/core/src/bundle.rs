@@ -17,6 +17,8 @@ use suyuan_format::event::{actor_chain_key, Event};
 use suyuan_format::keys::EVENT_CONTEXT;
 use suyuan_format::merkle::verify_inclusion;
 
+mod held;
+
 fn proven(
     reader: &dyn LogReader,
     seq: u64,
@@ -132,8 +134,17 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
             };
         }
     };
+    if bundle["origin"] != cp.origin.as_str() {
+        fail(
+            None,
+            format!(
+                "origin is {}, but its checkpoint is of {}",
+                bundle["origin"], cp.origin
+            ),
+        );
+    }
     // Every entry: well-formed and included in the checkpoint's tree.
-    let mut all: BTreeMap<u64, (Vec<u8>, bool)> = BTreeMap::new();
+    let mut all: BTreeMap<u64, (Vec<u8>, bool, Vec<Digest>, Option<&str>)> = BTreeMap::new();
     for (list, is_reg) in [("registrations", true), ("entries", false)] {
         for (i, e) in bundle[list]
             .as_array()
@@ -174,7 +185,8 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
                     format!("not included in the checkpoint of size {}: {err}", cp.size),
                 );
             }
-            if all.insert(seq, (bytes, is_reg)).is_some() {
+            let via = e["via"].as_str();
+            if all.insert(seq, (bytes, is_reg, proof, via)).is_some() {
                 fail(Some(seq), "listed twice".into());
             }
         }
@@ -198,11 +210,14 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     // Every entry, in log order, through the admission rules of the log itself.
     let mut replay = Replay::partial();
     let mut chain_counts: BTreeMap<&str, usize> = BTreeMap::new();
-    for (&seq, (bytes, _)) in &all {
+    let mut held = held::Held::new(&cp);
+    let mut unreadable = false;
+    for (&seq, (bytes, is_reg, proof, _)) in &all {
         let view = match EntryView::parse(bytes) {
             Ok(v) => v,
             Err(e) => {
                 fail(Some(seq), e.to_string());
+                unreadable = true;
                 continue;
             }
         };
@@ -210,9 +225,19 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
             Ok(ev) => ev,
             Err(e) => {
                 fail(Some(seq), format!("invalid event: {e}"));
+                unreadable = true;
                 continue;
             }
         };
+        if *is_reg && event.kind != suyuan_format::event::EventType::Registration {
+            fail(
+                Some(seq),
+                format!(
+                    "listed under registrations, but it is a {}",
+                    event.kind.as_str()
+                ),
+            );
+        }
         let signature_ok = event
             .key
             .verify(EVENT_CONTEXT, &view.event_bytes, &view.signature)
@@ -236,6 +261,22 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
         for reason in replay.replay(&entry, |chain| chains.contains(chain)) {
             fail(Some(seq), reason);
         }
+        held.add(held::HeldEntry {
+            seq,
+            bytes,
+            proof,
+            view: &view,
+            event: &event,
+        });
+    }
+    if !unreadable && !item.is_empty() {
+        let listed = all
+            .iter()
+            .filter(|(_, (_, is_reg, _, _))| !is_reg)
+            .map(|(&seq, (_, _, _, via))| (seq, *via));
+        for (seq, reason) in check_vias(&held, item, &chains, listed) {
+            fail(seq, reason);
+        }
     }
     for chain in &chains {
         if !chain_counts.contains_key(chain.as_str()) {
@@ -249,4 +290,56 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
         root: cp.root,
         failures,
     }
+}
+
+/// Re-derives how each listed entry concerns `item` with the log's own history over what
+/// the bundle holds, and names every difference from what the bundle says: an entry whose
+/// `via` is wrong or that does not concern the item at all, and a chain of the item's
+/// story (its lot, a container) that the bundle does not give complete.
+fn check_vias<'a>(
+    held: &held::Held,
+    item: &str,
+    chains: &BTreeSet<String>,
+    listed: impl Iterator<Item = (u64, Option<&'a str>)>,
+) -> Vec<(Option<u64>, String)> {
+    let mut failures = Vec::new();
+    let derived = match history(held, item) {
+        Ok(h) => h,
+        Err(e) => {
+            return vec![(
+                None,
+                format!("the entries do not make a history of {item}: {e}"),
+            )]
+        }
+    };
+    let mut expected: BTreeMap<u64, String> = derived
+        .entries
+        .iter()
+        .map(|e| (e.seq, e.via.describe()))
+        .collect();
+    for chain in &derived.chains {
+        if !chains.contains(chain) {
+            failures.push((
+                None,
+                format!("the story of {item} runs through chain {chain}, which the bundle does not give"),
+            ));
+        }
+        for seq in held.chain(chain).unwrap_or_default() {
+            expected.entry(seq).or_insert_with(|| "chain".into());
+        }
+    }
+    for (seq, via) in listed {
+        match (expected.get(&seq), via) {
+            (None, _) => failures.push((
+                Some(seq),
+                format!("listed as concerning {item}, but no link of the entries leads to it from the item"),
+            )),
+            (Some(want), Some(got)) if want == got => {}
+            (Some(want), got) => failures.push((
+                Some(seq),
+                format!("via is {}, but the entries make it {want}", got.unwrap_or("missing")),
+            )),
+        }
+    }
+    failures
 }

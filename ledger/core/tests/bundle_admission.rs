@@ -56,8 +56,10 @@ fn a_correction_by_a_party_without_the_role_is_refused() {
 #[test]
 fn a_reused_client_id_is_refused() {
     let (mut log, farm, _) = log_with_production();
-    // Another event under the client id of the production.
-    log.append(&farm.sign(production(&farm, "lot-1", "AL2606")));
+    // Another event of the same lot under the client id of the production.
+    let mut again = production(&farm, "lot-1", "AL2605");
+    again["what"]["quantity"]["value"] = "120".into();
+    log.append(&farm.sign(again));
     assert_one_failure(
         &log,
         "entry 5: would have been refused: client id \"lot-1\" of actor TW-FARM was already used",

@@ -1,0 +1,147 @@
+//! The part of a log a bundle holds, as a [`LogReader`]: its entries (each proven against
+//! the bundle's checkpoint before it gets here), indexed by chain, document, actor and
+//! type exactly as a store indexes them. The bundle checker runs the log's own
+//! [`crate::history::history`] over it, so what the bundle says of how each entry concerns
+//! the item (`via`) is re-derived by the same code that wrote it, not trusted.
+
+use crate::storage::{EntryVisitor, LogReader, StorageError};
+use std::collections::BTreeMap;
+use suyuan_format::checkpoint::Checkpoint;
+use suyuan_format::encoding::Digest;
+use suyuan_format::entry::EntryView;
+use suyuan_format::event::Event;
+
+/// One entry the bundle holds: its bytes, its inclusion proof and what it indexes under.
+pub(super) struct HeldEntry<'a> {
+    pub seq: u64,
+    pub bytes: &'a [u8],
+    pub proof: &'a [Digest],
+    pub view: &'a EntryView<'a>,
+    pub event: &'a Event,
+}
+
+#[derive(Default)]
+pub(super) struct Held {
+    size: u64,
+    note: String,
+    root: Digest,
+    entries: BTreeMap<u64, (Vec<u8>, Vec<Digest>)>,
+    by_entry_hash: BTreeMap<Digest, u64>,
+    by_event_id: BTreeMap<Digest, u64>,
+    chains: BTreeMap<String, Vec<u64>>,
+    documents: BTreeMap<String, Vec<u64>>,
+    actors: BTreeMap<String, Vec<u64>>,
+    types: BTreeMap<&'static str, Vec<u64>>,
+}
+
+impl Held {
+    pub fn new(checkpoint: &Checkpoint) -> Held {
+        Held {
+            size: checkpoint.size,
+            note: checkpoint.note.clone(),
+            root: checkpoint.root,
+            ..Held::default()
+        }
+    }
+
+    /// Adds an entry; entries must come in log order.
+    pub fn add(&mut self, e: HeldEntry<'_>) {
+        self.entries
+            .insert(e.seq, (e.bytes.to_vec(), e.proof.to_vec()));
+        self.by_entry_hash.insert(e.view.hash(), e.seq);
+        self.by_event_id.insert(e.view.event_id, e.seq);
+        for chain in e.view.prev.keys() {
+            self.chains.entry(chain.clone()).or_default().push(e.seq);
+        }
+        for (kind, number) in e.event.documents() {
+            self.documents
+                .entry(kind.key(&number))
+                .or_default()
+                .push(e.seq);
+        }
+        self.actors
+            .entry(e.event.actor.0.clone())
+            .or_default()
+            .push(e.seq);
+        self.types
+            .entry(e.event.kind.as_str())
+            .or_default()
+            .push(e.seq);
+    }
+}
+
+fn postings<K: Ord + std::borrow::Borrow<str>>(map: &BTreeMap<K, Vec<u64>>, key: &str) -> Vec<u64> {
+    map.get(key).cloned().unwrap_or_default()
+}
+
+fn not_held(what: &str) -> StorageError {
+    StorageError::Corrupt(format!("a bundle holds no {what}"))
+}
+
+impl LogReader for Held {
+    fn size(&self) -> u64 {
+        self.size
+    }
+    fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(self.entries.get(&seq).map(|(bytes, _)| bytes.clone()))
+    }
+    fn for_each_entry(&self, _private: bool, f: &mut EntryVisitor<'_>) -> Result<(), StorageError> {
+        for (&seq, (bytes, _)) in &self.entries {
+            f(seq, bytes, None)?;
+        }
+        Ok(())
+    }
+    fn private_part(&self, _seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
+        Ok(None)
+    }
+    fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StorageError> {
+        Ok(self.by_entry_hash.get(hash).copied())
+    }
+    fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StorageError> {
+        Ok(self.by_event_id.get(id).copied())
+    }
+    fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(postings(&self.chains, key))
+    }
+    fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(postings(&self.documents, key))
+    }
+    fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(postings(&self.types, kind))
+    }
+    fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError> {
+        Ok(postings(&self.actors, actor))
+    }
+    fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError> {
+        Ok((self.size, self.note.clone()))
+    }
+    fn checkpoint_notes(&self) -> Result<Vec<String>, StorageError> {
+        Ok(vec![self.note.clone()])
+    }
+    fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StorageError> {
+        match self.entries.get(&seq) {
+            Some((_, proof)) if size == self.size => Ok(proof.clone()),
+            _ => Err(not_held(&format!(
+                "proof of entry {seq} in a tree of size {size}"
+            ))),
+        }
+    }
+    fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StorageError> {
+        Err(not_held(&format!(
+            "consistency proof from {first} to {second}"
+        )))
+    }
+    fn root(&self, size: u64) -> Result<Digest, StorageError> {
+        if size == self.size {
+            Ok(self.root)
+        } else {
+            Err(not_held(&format!("root of a tree of size {size}")))
+        }
+    }
+    fn for_each_node(
+        &self,
+        _f: &mut dyn FnMut(u8, u64, Digest) -> bool,
+    ) -> Result<(), StorageError> {
+        Ok(())
+    }
+}
