@@ -17,6 +17,8 @@ use suyuan_testkit::scenario;
 struct Export {
     lines: Vec<String>,
     key: LogKey,
+    /// The verifier key as `seed` printed it.
+    key_text: String,
 }
 
 fn export() -> &'static Export {
@@ -35,6 +37,7 @@ fn export() -> &'static Export {
         Export {
             lines,
             key: LogKey::parse(&key).unwrap(),
+            key_text: key,
         }
     })
 }
@@ -273,4 +276,78 @@ fn altered_or_missing_checkpoints_are_detected() {
     let lines: Vec<String> = e.lines[..first_cp].to_vec();
     let r = audit(&lines);
     assert!(says(&r, "no valid checkpoint"), "{:?}", r.failures);
+}
+
+#[test]
+fn every_line_must_end_in_a_newline_and_none_may_be_empty() {
+    let e = export();
+    // The whole file without its final newline.
+    let text = e.lines.join("\n");
+    let r = audit_export(text.as_bytes(), e.key.clone(), &|_| {}).unwrap();
+    assert!(says(&r, "has no final newline"), "{:?}", r.failures);
+    // Cut in the middle of an entry: the last line is unterminated and not an entry.
+    let text = e.lines[..10].join("\n") + "\n" + &e.lines[10][..40];
+    let r = audit_export(text.as_bytes(), e.key.clone(), &|_| {}).unwrap();
+    assert!(says(&r, "line 11 has no final newline"), "{:?}", r.failures);
+    // A blank line between entries.
+    let mut lines = e.lines.clone();
+    lines.insert(5, String::new());
+    let r = audit(&lines);
+    assert!(says(&r, "line 6 is empty"), "{:?}", r.failures);
+}
+
+/// Exit codes (README): 0 verified, 1 any verification failure — a malformed or
+/// truncated export included — and 2 for usage only.
+#[test]
+fn verify_exits_1_for_every_failure_and_2_for_usage_only() {
+    let e = export();
+    let tmp = tempfile::tempdir().unwrap();
+    let key = e.key_text.clone();
+    let write = |name: &str, text: &str| {
+        let p = tmp.path().join(name);
+        std::fs::write(&p, text).unwrap();
+        p
+    };
+    let whole = e.lines.join("\n") + "\n";
+    let cases = [
+        ("good.jsonl", whole.clone(), 0),
+        ("no-newline.jsonl", e.lines.join("\n"), 1),
+        (
+            "bad-header.jsonl",
+            format!(
+                "{{\"format\":\"nope\"}}\n{}",
+                &whole[whole.find('\n').unwrap() + 1..]
+            ),
+            1,
+        ),
+        ("not-json.jsonl", "this is not an export\n".to_string(), 1),
+        ("empty.jsonl", String::new(), 1),
+    ];
+    for (name, text, code) in cases {
+        let file = write(name, &text);
+        let o = SUYUAN.verify_export(&file, &key);
+        assert_eq!(o.status.code(), Some(code), "{name}: {}", stderr(&o));
+    }
+    let file = write("usage.jsonl", &whole);
+    let usage: [&[&str]; 3] = [
+        &["verify", "--export", file.to_str().unwrap()],
+        &[
+            "verify",
+            "--export",
+            file.to_str().unwrap(),
+            "--log-key",
+            "not-a-key",
+        ],
+        &[
+            "verify",
+            "--export",
+            "/nonexistent/export.jsonl",
+            "--log-key",
+            &key,
+        ],
+    ];
+    for args in usage {
+        let o = SUYUAN.run(args);
+        assert_eq!(o.status.code(), Some(2), "{args:?}: {}", stderr(&o));
+    }
 }

@@ -7,7 +7,36 @@ use suyuan_core::storage::LogReader;
 use suyuan_format::checkpoint::LogKey;
 use suyuan_store::Reader;
 
-/// Exit codes: 0 everything checks, 1 something failed (named), 2 usage or I/O error.
+/// A mistake in how `verify` was called (as opposed to what it was given failing).
+#[derive(Debug)]
+struct Usage(String);
+
+impl std::fmt::Display for Usage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Usage {}
+
+/// Exit codes: 0 everything verified; 1 any verification failure, named — including input
+/// that cannot be read, parsed or opened, which cannot be verified; 2 usage only (the
+/// arguments themselves are wrong).
+fn exit(result: anyhow::Result<AuditReport>) -> ExitCode {
+    match result {
+        Ok(report) => print_report(&report),
+        Err(e) if e.downcast_ref::<Usage>().is_some() => {
+            eprintln!("error: {e:#}");
+            ExitCode::from(2)
+        }
+        Err(e) => {
+            eprintln!("error: {e:#}");
+            println!("verification FAILED: {e:#}");
+            ExitCode::from(1)
+        }
+    }
+}
+
 pub fn run(
     data: Option<&Path>,
     export: Option<&Path>,
@@ -18,17 +47,11 @@ pub fn run(
         (Some(dir), None, None) => verify_data(dir, log_key),
         (None, Some(file), None) => pinned(log_key).and_then(|k| verify_export(file, k)),
         (None, None, Some(file)) => pinned(log_key).and_then(|k| verify_bundle(file, k)),
-        _ => Err(anyhow::anyhow!(
-            "give exactly one of --data DIR, --export FILE or --bundle FILE"
-        )),
+        _ => Err(
+            Usage("give exactly one of --data DIR, --export FILE or --bundle FILE".into()).into(),
+        ),
     };
-    match result {
-        Ok(report) => print_report(&report),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit(result)
 }
 
 /// `verify --server URL --item ITEM --log-key KEY`: fetches the item's evidence bundle over
@@ -36,23 +59,22 @@ pub fn run(
 pub fn run_server(server: &str, item: Option<&str>, log_key: Option<&str>) -> ExitCode {
     let result = (|| -> anyhow::Result<AuditReport> {
         let key = pinned(log_key)?;
-        let item = item.context("--item ITEM is required with --server")?;
+        let item = item.ok_or_else(|| Usage("--item ITEM is required with --server".into()))?;
         let bundle = crate::commands::serve::fetch_bundle(server, item)?;
         Ok(suyuan_core::bundle::verify(&bundle, &key))
     })();
-    match result {
-        Ok(report) => print_report(&report),
-        Err(e) => {
-            eprintln!("error: {e:#}");
-            ExitCode::from(2)
-        }
-    }
+    exit(result)
 }
 
 fn pinned(log_key: Option<&str>) -> anyhow::Result<LogKey> {
-    let text = log_key
-        .context("--log-key KEY is required: the log's public key is what an audit trusts")?;
-    Ok(LogKey::parse(text)?)
+    let text = log_key.ok_or_else(|| {
+        Usage("--log-key KEY is required: the log's public key is what an audit trusts".into())
+    })?;
+    parse_key(text)
+}
+
+fn parse_key(text: &str) -> anyhow::Result<LogKey> {
+    LogKey::parse(text).map_err(|e| Usage(format!("--log-key {text}: {e}")).into())
 }
 
 fn print_report(report: &AuditReport) -> ExitCode {
@@ -75,11 +97,28 @@ fn print_report(report: &AuditReport) -> ExitCode {
     }
 }
 
+/// A path that does not exist is a usage error; anything found there is verified.
+fn existing(path: &Path) -> anyhow::Result<()> {
+    if path.exists() {
+        Ok(())
+    } else {
+        Err(Usage(format!("{} does not exist", path.display())).into())
+    }
+}
+
 pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditReport> {
+    if !dir.join(suyuan_store::DB_FILE).exists() {
+        return Err(Usage(format!(
+            "{} is not a Suyuan data directory (no {})",
+            dir.display(),
+            suyuan_store::DB_FILE
+        ))
+        .into());
+    }
     let reader = Reader::open_dir(dir)?;
     let origin = reader.meta("origin")?.context("the store has no origin")?;
     let key = match log_key {
-        Some(k) => LogKey::parse(k)?,
+        Some(k) => parse_key(k)?,
         None => LogKey::parse(
             &reader
                 .meta("log_public_key")?
@@ -97,6 +136,7 @@ pub fn verify_data(dir: &Path, log_key: Option<&str>) -> anyhow::Result<AuditRep
 }
 
 fn verify_export(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
+    existing(file)?;
     let f = std::fs::File::open(file).with_context(|| format!("opening {}", file.display()))?;
     let len = f.metadata().map(|m| m.len()).unwrap_or(0);
     let bar = progress::bar(len / 1000, "verifying");
@@ -108,6 +148,7 @@ fn verify_export(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
 }
 
 fn verify_bundle(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
+    existing(file)?;
     let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
     let bundle: serde_json::Value =
         serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;

@@ -71,10 +71,16 @@ pub fn audit_export(
     log_key: LogKey,
     progress: &dyn Fn(u64),
 ) -> Result<AuditReport, ExportReadError> {
-    let mut lines = input.split(b'\n');
-    let header_line = lines
-        .next()
-        .ok_or_else(|| ExportReadError::Header("the file is empty".into()))??;
+    let mut lines = Lines { input, number: 0 };
+    let header_line = match lines.next()? {
+        Some(Line::Complete(l)) => l,
+        Some(Line::Unterminated(_)) => {
+            return Err(ExportReadError::Header(
+                "the file ends inside its header line (no newline)".into(),
+            ))
+        }
+        None => return Err(ExportReadError::Header("the file is empty".into())),
+    };
     let header: Value =
         serde_json::from_slice(&header_line).map_err(|e| ExportReadError::Header(e.to_string()))?;
     if header["format"] != EXPORT_FORMAT {
@@ -97,9 +103,25 @@ pub fn audit_export(
     let mut checkpoints = Vec::new();
     let mut chunk = Vec::with_capacity(4096);
     let mut seen_checkpoint = false;
-    for (i, line) in lines.enumerate() {
-        let line = line?;
+    while let Some(line) = lines.next()? {
+        let number = lines.number;
+        let line = match line {
+            Line::Complete(line) => line,
+            Line::Unterminated(line) => {
+                extra.push(Failure {
+                    seq: None,
+                    reason: format!(
+                        "line {number} has no final newline: the export is truncated or not an export"
+                    ),
+                });
+                line
+            }
+        };
         if line.is_empty() {
+            extra.push(Failure {
+                seq: None,
+                reason: format!("line {number} is empty"),
+            });
             continue;
         }
         if line.starts_with(b"{\"checkpoint\":") {
@@ -110,7 +132,7 @@ pub fn audit_export(
                 Some(note) => checkpoints.push(note),
                 None => extra.push(Failure {
                     seq: None,
-                    reason: format!("line {} is a malformed checkpoint line", i + 2),
+                    reason: format!("line {number} is a malformed checkpoint line"),
                 }),
             }
             seen_checkpoint = true;
@@ -119,7 +141,7 @@ pub fn audit_export(
         if seen_checkpoint {
             extra.push(Failure {
                 seq: None,
-                reason: format!("line {}: an entry after the checkpoints", i + 2),
+                reason: format!("line {number}: an entry after the checkpoints"),
             });
         }
         chunk.push(RawEntry {
@@ -146,4 +168,33 @@ pub fn audit_export(
     }
     report.failures.extend(extra);
     Ok(report)
+}
+
+/// One line of an export: `\n`-terminated, as FORMAT.md §9 requires of every line, or the
+/// unterminated rest of a file.
+enum Line {
+    Complete(Vec<u8>),
+    Unterminated(Vec<u8>),
+}
+
+/// The lines of an export, numbered from 1.
+struct Lines<R> {
+    input: R,
+    number: u64,
+}
+
+impl<R: BufRead> Lines<R> {
+    fn next(&mut self) -> Result<Option<Line>, std::io::Error> {
+        let mut line = Vec::new();
+        if self.input.read_until(b'\n', &mut line)? == 0 {
+            return Ok(None);
+        }
+        self.number += 1;
+        Ok(Some(if line.last() == Some(&b'\n') {
+            line.pop();
+            Line::Complete(line)
+        } else {
+            Line::Unterminated(line)
+        }))
+    }
 }
