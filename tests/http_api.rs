@@ -329,13 +329,25 @@ fn every_error_code() {
         .to_json();
     check(post(&url, &signed), 403, "key_not_registered");
     // 409: a client id reused for other content.
-    assert_eq!(post(&url, &w.production("L3", "p-L3")).status, 200);
+    let first = w.production("L3", "p-L3");
+    assert_eq!(post(&url, &first).status, 200);
     let before = before + 1;
     check(
         post(&url, &w.production("L4", "p-L3")),
         409,
         "client_id_reused",
     );
+    // The signature comes first: a forged submission under a stored client id, for the
+    // same or other content, learns nothing about it (401, not 200 or 409).
+    for mut forged in [first.clone(), w.production("L4", "p-L3")] {
+        forged["signature"] = bad["signature"].clone();
+        check(post(&url, &forged), 401, "bad_signature");
+    }
+    // A retry must be the same submission: a stray private part is refused, not ignored.
+    let mut stray = first.clone();
+    stray["private"] = json!({"fields": {"price": "1"}, "salt": "00".repeat(32)});
+    check(post(&url, &stray), 422, "private_part");
+    assert_eq!(post(&url, &first).status, 200, "the plain retry");
     // 422: invalid event, naming the field.
     let mut ev = w.production_event("X3", "p-inv");
     ev["body"].as_object_mut().unwrap().remove("facility");

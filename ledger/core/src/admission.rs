@@ -205,6 +205,17 @@ pub fn admit<V: LogView>(
         .client_use(&event.actor.0, &event.client_id)
         .map_err(AdmitError::View)?
     {
+        // Only the signer may learn that its client id is taken, and a retry must be the
+        // same submission: the signature first, then the private part, then the verdict.
+        if !candidate.signature_ok {
+            return Err(Refusal::BadSignature {
+                key: event.key.to_string(),
+            }
+            .into());
+        }
+        if used.event_id == candidate.event_id {
+            check_private(event, candidate.private)?;
+        }
         return Err(if used.event_id == candidate.event_id {
             Refusal::AlreadyRecorded {
                 seq: used.seq,
