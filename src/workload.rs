@@ -107,7 +107,9 @@ pub fn story(k: usize, keys: &[SecretKey]) -> Vec<SignedEvent> {
                "origin": "Alishan, Chiayi County", "facility": "Shizhuo tea factory"}),
     );
     prod.1["what"]["quantity"] = json!({"value": "1200", "uom": "H87"});
-    let commitment = "5f2b3c6a8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192";
+    // The consumer is the order's buyer, and opens the commitment in its review.
+    let salt = suyuan_format::hash::content_hash(format!("salt:{k}").as_bytes());
+    let commitment = suyuan_core::admission::identity_commitment(&salt, ACTORS[6].0).to_hex();
     let logistics = |i: usize, status: &str, place: &str, temp: &str| {
         ev(
             4,
@@ -170,7 +172,8 @@ pub fn story(k: usize, keys: &[SecretKey]) -> Vec<SignedEvent> {
             "review",
             12,
             json!([unit]),
-            json!({"kind": "rating", "rating": 5, "text": "香气清雅，回甘明显", "lang": "zh-Hans", "order_no": order}),
+            json!({"kind": "rating", "rating": 5, "text": "香气清雅，回甘明显", "lang": "zh-Hans", "order_no": order,
+                   "buyer_salt": salt.to_hex()}),
         ),
     ];
     debug_assert_eq!(events.len(), PER_STORY);

@@ -310,7 +310,7 @@ fn every_error_code() {
         "review",
         "r1",
         json!([format!("01/{GTIN}/10/L1")]),
-        json!({"kind": "rating", "rating": 5}),
+        json!({"kind": "rating", "rating": 5, "order_no": "NO-ORDER"}),
     );
     check(
         post(&url, &stranger.sign(ev).to_json()),

@@ -269,3 +269,92 @@ fn a_refused_event_does_not_stop_its_group() {
         "the batch's checkpoint covers what was accepted"
     );
 }
+
+/// A review comes from the buyer of the order it names (opening the order's buyer
+/// commitment to itself) or from the platform that recorded the order, and is about
+/// items of that order only.
+#[test]
+fn reviews_are_tied_to_their_order_and_its_buyer() {
+    use suyuan_testkit::events::{buyer_salt, review, trade};
+    let w = world();
+    let platform = Party::platform();
+    let (buyer, other) = (
+        Party::new("CONSUMER:LD-U1", "CN", &["consumer"]),
+        Party::new("CONSUMER:LD-U2", "CN", &["consumer"]),
+    );
+    for p in [&platform, &buyer, &other] {
+        store::append(&w.ledger, w.registrar.sign(registration(&w.registrar, p)));
+    }
+    let unit = |s: u32| format!("{}/21/{s:05}", lot_path(LOT));
+    let sold = [unit(1), unit(2)];
+    store::append(
+        &w.ledger,
+        platform.sign(trade(&platform, "LD1", &buyer.id, &sold)),
+    );
+    let salt = buyer_salt("LD1");
+
+    // Another consumer, with the buyer's salt or with none.
+    for s in [Some(&salt), None] {
+        let ev = other.sign(review(&other, "r-other", "LD1", &sold, s));
+        assert_refused(
+            &w,
+            ev,
+            "not_buyer",
+            Some("body.buyer_salt"),
+            "is neither the buyer of order LD1",
+        );
+    }
+    // The buyer with a wrong salt.
+    let wrong = buyer_salt("LD2");
+    let ev = buyer.sign(review(&buyer, "r-wrong", "LD1", &sold, Some(&wrong)));
+    assert_refused(
+        &w,
+        ev,
+        "not_buyer",
+        Some("body.buyer_salt"),
+        "CONSUMER:LD-U1",
+    );
+    // The buyer, for an item of the lot it did not buy, and for a lot never produced.
+    let ev = buyer.sign(review(&buyer, "r-3", "LD1", &[unit(3)], Some(&salt)));
+    assert_refused(
+        &w,
+        ev,
+        "conflict",
+        Some("what.items[0]"),
+        "is not an item of order LD1",
+    );
+    let never = "01/04719865001270/10/NEVER/21/00001".to_string();
+    let ev = buyer.sign(review(&buyer, "r-never", "LD1", &[never], Some(&salt)));
+    assert_refused(
+        &w,
+        ev,
+        "conflict",
+        Some("what.items[0]"),
+        "is not an item of order LD1",
+    );
+    // An order that does not exist; a review naming no order at all.
+    let ev = buyer.sign(review(&buyer, "r-none", "LD9", &sold, Some(&salt)));
+    assert_refused(
+        &w,
+        ev,
+        "missing_reference",
+        Some("body.order_no"),
+        "order LD9",
+    );
+    let mut ev = review(&buyer, "r-no-order", "LD1", &sold, Some(&salt));
+    ev["body"].as_object_mut().unwrap().remove("order_no");
+    let invalid = buyer.try_sign(ev).expect_err("a review names its order");
+    assert!(invalid.to_string().contains("order_no"), "{invalid}");
+
+    // The buyer, for one or both items; the platform relaying a review.
+    submit(
+        &w.ledger,
+        buyer.sign(review(&buyer, "r-ok", "LD1", &sold[..1], Some(&salt))),
+    )
+    .unwrap();
+    submit(
+        &w.ledger,
+        platform.sign(review(&platform, "r-relay", "LD1", &sold, None)),
+    )
+    .unwrap();
+}

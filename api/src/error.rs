@@ -62,7 +62,7 @@ impl ApiError {
 pub fn refusal_status(r: &Refusal) -> StatusCode {
     match r.code() {
         "bad_signature" => StatusCode::UNAUTHORIZED,
-        "unknown_actor" | "key_not_registered" | "key_revoked" | "wrong_role" => {
+        "unknown_actor" | "key_not_registered" | "key_revoked" | "wrong_role" | "not_buyer" => {
             StatusCode::FORBIDDEN
         }
         "client_id_reused" => StatusCode::CONFLICT,

@@ -118,6 +118,7 @@ impl Metrics {
             "key_revoked",
             "bad_signature",
             "wrong_role",
+            "not_buyer",
             "client_id_reused",
             "future_time",
             "missing_reference",

@@ -98,7 +98,7 @@ fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {
         (status = 200, description = "Durably recorded (or already recorded: a receipt for the same entry)", body = SubmitResponse),
         (status = 400, description = "Malformed JSON or body", body = crate::wire::ErrorBody),
         (status = 401, description = "The signature does not verify", body = crate::wire::ErrorBody),
-        (status = 403, description = "Unknown actor, unregistered or revoked key, or a role that may not record this type", body = crate::wire::ErrorBody),
+        (status = 403, description = "Unknown actor, unregistered or revoked key, a role that may not record this type, or a review by neither its order's buyer nor its platform", body = crate::wire::ErrorBody),
         (status = 409, description = "The client id was already used for another event", body = crate::wire::ErrorBody),
         (status = 413, description = "Body or entry over the limit", body = crate::wire::ErrorBody),
         (status = 415, description = "Not application/json", body = crate::wire::ErrorBody),

@@ -52,6 +52,8 @@ pub enum Refusal {
     AlreadyRecorded { seq: u64, event_id: Digest },
     #[error("record time {recorded} is earlier than that of the entry before ({previous}): one of the two was altered")]
     RecordTimeOrder { recorded: String, previous: String },
+    #[error("actor {actor} is neither the buyer of order {order} (body.buyer_salt must open its buyer commitment to the signer) nor the party that recorded it")]
+    NotBuyer { actor: String, order: String },
 }
 
 impl Refusal {
@@ -73,6 +75,7 @@ impl Refusal {
             Refusal::Private(_) => "private_part",
             Refusal::AlreadyRecorded { .. } => "already_recorded",
             Refusal::RecordTimeOrder { .. } => "record_time_order",
+            Refusal::NotBuyer { .. } => "not_buyer",
         }
     }
 
@@ -89,6 +92,7 @@ impl Refusal {
             Refusal::ClientIdReused { .. } => Some("client_id"),
             Refusal::FutureTime { .. } => Some("time"),
             Refusal::RecordTimeOrder { .. } => Some("recorded"),
+            Refusal::NotBuyer { .. } => Some("body.buyer_salt"),
             _ => None,
         }
     }
@@ -110,6 +114,37 @@ pub struct EntryFacts {
 }
 
 /// The entry that first used a signer's client id.
+/// What admission needs of an order (the `trade` entry defining an order number): who
+/// recorded it, the items it sold and the commitment to its buyer.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OrderFacts {
+    pub actor: String,
+    pub items: Vec<String>,
+    pub buyer_commitment: Digest,
+}
+
+impl OrderFacts {
+    /// The facts of a `trade` event; `None` for any other event.
+    pub fn of(event: &Event) -> Option<OrderFacts> {
+        let Body::Trade(t) = &event.body else {
+            return None;
+        };
+        Some(OrderFacts {
+            actor: event.actor.0.clone(),
+            items: event.what.items.iter().map(|i| i.0.to_string()).collect(),
+            buyer_commitment: t.buyer_commitment.0,
+        })
+    }
+}
+
+/// BLAKE3(salt ‖ identity): the commitment a `trade` makes to its buyer (FORMAT.md §7).
+pub fn identity_commitment(salt: &Digest, identity: &str) -> Digest {
+    let mut h = blake3::Hasher::new();
+    h.update(&salt.0);
+    h.update(identity.as_bytes());
+    Digest(*h.finalize().as_bytes())
+}
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ClientUse {
     pub seq: u64,
@@ -126,6 +161,8 @@ pub trait LogView {
     fn item_exists(&self, item: &str) -> Result<bool, Self::Error>;
     /// The entry that used `client_id` of `actor`, if any did.
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, Self::Error>;
+    /// The order with this number (its defining `trade` entry), if the view holds it.
+    fn order(&self, order_no: &str) -> Result<Option<OrderFacts>, Self::Error>;
     /// Whether the view holds every entry before the candidate. A bundle holds only some
     /// of them: what it does not hold it cannot call missing, but whatever a rule needs
     /// to *allow* an event (the corrected entry of a correction by its author) must be
@@ -274,6 +311,23 @@ pub fn admit<V: LogView>(
             registry.check(r, seq)?;
         }
     }
+    if let Body::Review(r) = &event.body {
+        match view.order(r.order_no.as_str()).map_err(AdmitError::View)? {
+            Some(order) => check_review(event, r.order_no.as_str(), r.buyer_salt.as_ref(), &order)?,
+            // What allows a review must be at hand, in a bundle too (a complete view
+            // has already refused a missing order as a missing reference).
+            None => {
+                return Err(Refusal::MissingReference {
+                    field: "body.order_no".into(),
+                    what: format!(
+                        "order {} (a review is allowed by its order)",
+                        r.order_no.as_str()
+                    ),
+                }
+                .into())
+            }
+        }
+    }
     check_private(event, candidate.private)?;
     let mut chains = event.chain_keys();
     if let Body::Correction(c) = &event.body {
@@ -287,6 +341,37 @@ pub fn admit<V: LogView>(
         }
     }
     Ok(Admitted { chains })
+}
+
+/// A review is about its order's items only, and comes from the order's buyer (a
+/// consumer opening the order's buyer commitment to itself) or from the party that
+/// recorded the order (relaying a buyer's review, or mediating a complaint).
+fn check_review(
+    event: &Event,
+    order_no: &str,
+    buyer_salt: Option<&suyuan_format::event::values::HexDigest>,
+    order: &OrderFacts,
+) -> Result<(), Refusal> {
+    for (i, item) in event.what.items.iter().enumerate() {
+        let item = item.0.to_string();
+        if !order.items.contains(&item) {
+            return Err(Refusal::Conflict {
+                field: format!("what.items[{i}]"),
+                what: format!("{item} is not an item of order {order_no}"),
+            });
+        }
+    }
+    let actor = event.actor.0.as_str();
+    let opens = buyer_salt
+        .is_some_and(|salt| identity_commitment(&salt.0, actor) == order.buyer_commitment);
+    if actor == order.actor || opens {
+        Ok(())
+    } else {
+        Err(Refusal::NotBuyer {
+            actor: actor.into(),
+            order: order_no.into(),
+        })
+    }
 }
 
 fn check_times(c: &Candidate<'_>) -> Result<(), Refusal> {

@@ -3,7 +3,9 @@
 //! holds, which are part of a log (a [`Replay::partial`]). Both name what is wrong
 //! with an entry in the same words, because both ask the same questions here.
 
-use crate::admission::{admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, PrivatePart};
+use crate::admission::{
+    admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, OrderFacts, PrivatePart,
+};
 use crate::registry::Registry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
@@ -17,6 +19,8 @@ pub struct Replay {
     registry: Registry,
     entries: HashMap<Digest, EntryFacts>,
     documents: HashSet<String>,
+    /// Order number → the order, from its `trade` entry.
+    orders: HashMap<String, crate::admission::OrderFacts>,
     chain_heads: HashMap<String, Digest>,
     /// Actor → client id → its first use; nested so that a lookup borrows.
     client_ids: HashMap<String, HashMap<String, ClientUse>>,
@@ -56,6 +60,7 @@ impl Replay {
             registry: Registry::default(),
             entries: HashMap::new(),
             documents: HashSet::new(),
+            orders: HashMap::new(),
             chain_heads: HashMap::new(),
             client_ids: HashMap::new(),
             last_recorded: None,
@@ -155,6 +160,11 @@ impl Replay {
         for (kind, number) in e.event.documents() {
             self.documents.insert(kind.key(&number));
         }
+        if let (Some(order), Body::Trade(t)) = (OrderFacts::of(e.event), &e.event.body) {
+            self.orders
+                .entry(t.order_no.as_str().to_string())
+                .or_insert(order);
+        }
         self.entries.insert(
             e.hash,
             EntryFacts {
@@ -189,6 +199,9 @@ impl LogView for Replay {
             .get(actor)
             .and_then(|ids| ids.get(client_id))
             .copied())
+    }
+    fn order(&self, order_no: &str) -> Result<Option<OrderFacts>, Infallible> {
+        Ok(self.orders.get(order_no).cloned())
     }
     fn is_complete(&self) -> bool {
         self.complete

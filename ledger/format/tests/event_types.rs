@@ -202,10 +202,16 @@ mod correction {
     }
 
     #[test]
-    fn a_correction_names_no_items() {
-        let mut e = correction();
-        e["what"] = json!({"items": ["01/04719865001270/10/AL2604Q1"]});
-        refused(&e, "what.items", "from the entry it corrects");
+    fn a_correction_names_no_items_inputs_or_quantity() {
+        for what in [
+            json!({"items": ["01/04719865001270/10/AL2604Q1"]}),
+            json!({"inputs": ["01/04716283000113/10/ZSH2604Q18"]}),
+            json!({"quantity": {"value": "1", "uom": "H87"}}),
+        ] {
+            let mut e = correction();
+            e["what"] = what;
+            refused(&e, "what", "takes its chains from the entry it corrects");
+        }
     }
 
     #[test]
@@ -451,6 +457,11 @@ mod production {
         let mut e = harvest();
         e["what"]["items"] = json!([LOT, "00/047188222605000007"]);
         refused(&e, "what.items[1]", "trade items");
+        for q in ["0", "-1420", "0.0"] {
+            let mut e = harvest();
+            e["what"]["quantity"]["value"] = q.into();
+            refused(&e, "what.quantity.value", "not a positive quantity");
+        }
     }
 
     #[test]
@@ -609,8 +620,17 @@ mod registration {
                 "added or revoked",
             );
         }
-        let both = json!({"key": key(), "new_key": key()});
+        let other = suyuan_format::keys::SecretKey::from_seed(&[2; 32])
+            .public()
+            .to_string();
+        let both = json!({"key": key(), "new_key": other});
         parse(&key_change("rotate_key", both));
+        let same = json!({"key": key(), "new_key": key()});
+        refused(
+            &key_change("rotate_key", same),
+            "body.new_key",
+            "with another one",
+        );
         let e = key_change("rotate_key", json!({"new_key": key()}));
         refused(&e, "body.key", "rotated out");
         let e = key_change("rotate_key", json!({"key": key()}));
@@ -635,10 +655,11 @@ mod review {
                 "order_no": "LD202605180001"}})
     }
 
-    /// A complaint step: `kind` with text and no rating or order.
+    /// A complaint step: `kind` with text and no rating.
     fn complaint(kind: &str) -> Value {
         let mut e = rating();
-        e["body"] = json!({"kind": kind, "text": "罐子凹了 The tin arrived dented."});
+        e["body"] = json!({"kind": kind, "text": "罐子凹了 The tin arrived dented.",
+            "order_no": "LD202605180001"});
         e
     }
 
@@ -659,12 +680,24 @@ mod review {
     }
 
     #[test]
-    fn without_an_order_a_review_names_no_documents() {
+    fn every_review_names_its_order() {
         for kind in ["complaint", "mediation", "resolution"] {
             let e = parse(&complaint(kind));
-            assert!(e.documents().is_empty());
-            assert!(e.references().is_empty());
+            let order = (DocKind::Order, "LD202605180001".to_string());
+            assert_eq!(e.documents(), vec![order]);
+            let mut e = complaint(kind);
+            e["body"].as_object_mut().unwrap().remove("order_no");
+            refused(&e, "body", "order_no");
         }
+    }
+
+    #[test]
+    fn a_buyer_salt_is_32_bytes_of_hex() {
+        let mut e = rating();
+        e["body"]["buyer_salt"] = hex('a').into();
+        parse(&e);
+        e["body"]["buyer_salt"] = "abc".into();
+        refused(&e, "body.buyer_salt", "32-byte");
     }
 
     #[test]
@@ -761,6 +794,36 @@ mod trade {
             e["body"][name]["currency"] = "TWD".into();
             refused(&e, &format!("body.{name}.currency"), "one currency");
         }
+    }
+
+    #[test]
+    fn goods_is_the_sum_of_the_lines() {
+        let mut e = order();
+        e["body"]["lines"][0]["quantity"] = "3".into();
+        refused(&e, "body.goods.amount", "not the sum of the lines");
+        let mut e = order();
+        e["body"]["lines"][0]["unit_price"]["amount"] = "368.01".into();
+        refused(&e, "body.goods.amount", "not the sum of the lines");
+        // Two lines, one at a fractional quantity (loose tea by the kilogram).
+        let mut e = order();
+        let cny = |amount: &str| json!({"amount": amount, "currency": "CNY"});
+        e["body"]["lines"] = json!([
+            {"gtin": "04719865001270", "description": "阿里山高山烏龍茶 150g", "quantity": "1", "unit_price": cny("368.00")},
+            {"gtin": "04719865001270", "description": "阿里山高山烏龍茶 散茶", "quantity": "0.25", "unit_price": cny("1472.00")}
+        ]);
+        parse(&e);
+    }
+
+    #[test]
+    fn lines_have_positive_quantities_and_prices_that_are_not_negative() {
+        for q in ["0", "-2", "0.000"] {
+            let mut e = order();
+            e["body"]["lines"][0]["quantity"] = q.into();
+            refused(&e, "body.lines[0].quantity", "not a positive quantity");
+        }
+        let mut e = order();
+        e["body"]["lines"][0]["unit_price"]["amount"] = "-368.00".into();
+        refused(&e, "body.lines[0].unit_price.amount", "negative");
     }
 
     #[test]

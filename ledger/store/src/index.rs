@@ -100,6 +100,11 @@ impl IndexBatch {
         Some(Digest(last[8..].try_into().expect("32 bytes")))
     }
 
+    /// The seq of the first entry of this batch naming the document.
+    pub fn first_in_document(&self, key: &str) -> Option<u64> {
+        self.documents.get(key).map(|row| record_seq(row))
+    }
+
     /// Whether an entry of this batch names the document.
     pub fn names_document(&self, key: &str) -> bool {
         self.documents.contains_key(key)
@@ -162,6 +167,25 @@ pub fn read_postings(
 /// The seq of a posting record.
 pub fn record_seq(record: &[u8]) -> u64 {
     u64::from_be_bytes(record[..8].try_into().expect("8 bytes"))
+}
+
+/// The seq of the first posting of a key in the store.
+pub fn first_posting(
+    table: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    key: &str,
+) -> Result<Option<u64>, StoreError> {
+    let Some(row) = table.range((key, 0)..=(key, u64::MAX))?.next() else {
+        return Ok(None);
+    };
+    let (k, v) = row?;
+    if v.value().len() < SEQ_RECORD {
+        return Err(StoreError::Corrupt(format!(
+            "index row ({key:?}, {}) is {} bytes long",
+            k.value().1,
+            v.value().len()
+        )));
+    }
+    Ok(Some(record_seq(v.value())))
 }
 
 /// The entry hash of the last entry of a chain in the store.

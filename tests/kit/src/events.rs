@@ -60,3 +60,45 @@ pub fn correction(signer: &Party, client_id: &str, corrects: &Digest) -> Value {
     json!({"type": "correction", "client_id": client_id, "actor": signer.id, "time": "2026-05-05T09:00:00+08:00",
         "body": {"corrects": corrects.to_hex(), "reason": "incorrect_data", "explanation": "weighed twice"}})
 }
+
+/// The salt of [`trade`]'s buyer commitment for order `order_no` (fixed per order).
+pub fn buyer_salt(order_no: &str) -> Digest {
+    Digest(*blake3::hash(format!("salt:{order_no}").as_bytes()).as_bytes())
+}
+
+/// An order `order_no` recorded by `platform` for `buyer` (an actor id), selling one tin
+/// per item of `items`; its buyer commitment opens with [`buyer_salt`].
+pub fn trade(platform: &Party, order_no: &str, buyer: &str, items: &[String]) -> Value {
+    let salt = buyer_salt(order_no);
+    let mut h = blake3::Hasher::new();
+    h.update(&salt.0);
+    h.update(buyer.as_bytes());
+    let commitment = h.finalize().to_hex().to_string();
+    let n = items.len();
+    let money = |amount: String| json!({"amount": amount, "currency": "CNY"});
+    json!({"type": "trade", "client_id": format!("order:{order_no}"), "actor": platform.id,
+        "time": "2026-05-18T10:00:00+08:00", "what": {"items": items},
+        "body": {"order_no": order_no, "trade_mode": "9610", "seller": "TW-FARM",
+            "buyer_commitment": commitment,
+            "lines": [{"gtin": "04719865001270", "description": "Alishan oolong 150 g",
+                       "quantity": n.to_string(), "unit_price": money("368.00".into())}],
+            "goods": money(format!("{}.00", 368 * n)), "freight": money("18.00".into()),
+            "tax": money("0.00".into()), "total": money(format!("{}.00", 368 * n + 18))}})
+}
+
+/// A rating by `signer` of `items` under order `order_no`; `salt` opens the order's buyer
+/// commitment when the signer claims to be its buyer.
+pub fn review(
+    signer: &Party,
+    client_id: &str,
+    order_no: &str,
+    items: &[String],
+    salt: Option<&Digest>,
+) -> Value {
+    let mut body = json!({"kind": "rating", "rating": 5, "text": "清香回甘", "lang": "zh", "order_no": order_no});
+    if let Some(salt) = salt {
+        body["buyer_salt"] = salt.to_hex().into();
+    }
+    json!({"type": "review", "client_id": client_id, "actor": signer.id,
+        "time": "2026-05-25T10:00:00+08:00", "what": {"items": items}, "body": body})
+}

@@ -412,6 +412,14 @@ impl Event {
                 ));
             }
         }
+        if let Some(q) = &self.what.quantity {
+            if !q.value.is_positive() {
+                return Err(ValidationError::new(
+                    "what.quantity.value",
+                    format!("{} is not a positive quantity", q.value.as_str()),
+                ));
+            }
+        }
         if self.what.parent.is_some() && !self.body.packs() {
             return Err(ValidationError::new(
                 "what.parent",

@@ -48,6 +48,10 @@ impl Decimal {
     pub fn is_negative(&self) -> bool {
         self.0.starts_with('-') && self.0.bytes().any(|b| (b'1'..=b'9').contains(&b))
     }
+    /// Greater than zero.
+    pub fn is_positive(&self) -> bool {
+        !self.0.starts_with('-') && self.0.bytes().any(|b| (b'1'..=b'9').contains(&b))
+    }
     /// The value scaled to `scale` fractional digits, if it fits and loses nothing.
     pub fn scaled(&self, scale: u32) -> Option<i128> {
         let (neg, body) = match self.0.strip_prefix('-') {

@@ -22,7 +22,7 @@
 use super::writer::RedbWriter;
 use super::{Ledger, State};
 use crate::hash_index::{client_digest, HashIndex, HashKind};
-use crate::index::{stored_chain_head, IndexBatch};
+use crate::index::{first_posting, stored_chain_head, IndexBatch};
 use crate::tables::*;
 use crate::{BatchOutcome, Submission};
 use rayon::prelude::*;
@@ -32,14 +32,14 @@ use std::collections::BTreeMap;
 use std::sync::atomic::Ordering;
 use std::sync::{Arc, RwLock};
 use suyuan_core::admission::{
-    admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, PrivatePart, Refusal,
+    admit, AdmitError, Candidate, ClientUse, EntryFacts, LogView, OrderFacts, PrivatePart, Refusal,
 };
 use suyuan_core::registry::Registry;
 use suyuan_core::storage::{Group, GroupWriter, LogReader};
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
-use suyuan_format::event::Body;
+use suyuan_format::event::{Body, DocKind, Event};
 use suyuan_format::hash::leaf_hash;
 use suyuan_format::keys::{verify_each, SignatureCheck, EVENT_CONTEXT};
 use suyuan_format::merkle::{self, Frontier, SparseNodes};
@@ -589,6 +589,37 @@ impl LogView for AppendView<'_> {
     }
     fn item_exists(&self, item: &str) -> Result<bool, StoreError> {
         Ok(self.chain_head(item)?.is_some())
+    }
+    fn order(&self, order_no: &str) -> Result<Option<OrderFacts>, StoreError> {
+        // The first entry naming an order is the trade that defines it.
+        let key = DocKind::Order.key(order_no);
+        let stored = first_posting(&self.snapshot.by_document, &key)?;
+        let Some(seq) = stored.or_else(|| {
+            let oldest_first = self.pending.iter().map(|g| &**g).chain([self.current]);
+            oldest_first
+                .filter_map(|g| g.index.first_in_document(&key))
+                .next()
+        }) else {
+            return Ok(None);
+        };
+        let bytes = match self.groups().find_map(|g| g.entry(seq)) {
+            Some(bytes) => bytes.to_vec(),
+            None => self
+                .snapshot
+                .entries
+                .get(seq)?
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
+                .value()
+                .to_vec(),
+        };
+        let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("entry {seq}: {e}"));
+        let view = EntryView::parse_stored(&bytes).map_err(|e| corrupt(&e))?;
+        let event = Event::parse_bytes(&view.event_bytes).map_err(|e| corrupt(&e))?;
+        OrderFacts::of(&event).map(Some).ok_or_else(|| {
+            corrupt(&format!(
+                "the first entry naming order {order_no} is not its trade"
+            ))
+        })
     }
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, StoreError> {
         let digest = client_digest(actor, client_id);

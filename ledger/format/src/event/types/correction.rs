@@ -24,10 +24,10 @@ impl EventBody for Correction {
     const SIGNERS: &'static [Role] = &[Role::Regulator];
 
     fn validate(&self, what: &What) -> Result<(), ValidationError> {
-        if !what.items.is_empty() {
+        if !what.items.is_empty() || !what.inputs.is_empty() || what.quantity.is_some() {
             return Err(ValidationError::new(
-                "what.items",
-                "a correction takes its items from the entry it corrects",
+                "what",
+                "a correction names no items, inputs or quantity: it takes its chains from the entry it corrects",
             ));
         }
         if self.corrective.contains(&self.corrects) {

@@ -114,6 +114,11 @@ fn check_registration(r: &Registration) -> Result<(), ValidationError> {
                 "body.new_key",
                 "names the key rotated in",
             )?;
+            need(
+                r.new_key != r.key,
+                "body.new_key",
+                "a rotation replaces a key with another one",
+            )?;
         }
     }
     Ok(())

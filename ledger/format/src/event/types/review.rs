@@ -1,4 +1,7 @@
-//! `review`: a consumer's rating, or a step of a complaint and its resolution.
+//! `review`: a consumer's rating, or a step of a complaint and its resolution. Every
+//! review names the order it is about and only items of that order; who may sign one
+//! (the order's buyer, proven by opening the order's buyer commitment, or the platform
+//! that recorded the order) is a rule of the core's admission, which needs the order.
 
 use super::prelude::*;
 
@@ -10,7 +13,10 @@ pub struct Review {
     pub rating: Option<u8>,
     pub text: Option<Text>,
     pub lang: Option<String>,
-    pub order_no: Option<DocNumber>,
+    pub order_no: DocNumber,
+    /// The salt of the order's `buyer_commitment`, opened by a consumer who signs as its
+    /// buyer: BLAKE3(salt ‖ the signer's actor id) must be that commitment.
+    pub buyer_salt: Option<HexDigest>,
 }
 
 code_list! { pub enum ReviewKind { Rating, Complaint, Mediation, Resolution } }
@@ -45,6 +51,6 @@ impl EventBody for Review {
     }
 
     fn names(&self) -> Vec<(DocKind, &DocNumber)> {
-        self.order_no.iter().map(|n| (DocKind::Order, n)).collect()
+        vec![(DocKind::Order, &self.order_no)]
     }
 }

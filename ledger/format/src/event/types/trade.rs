@@ -50,8 +50,21 @@ impl EventBody for Trade {
                     "all amounts of an order must be in one currency",
                 ));
             }
+            if !line.quantity.is_positive() {
+                return Err(ValidationError::new(
+                    format!("body.lines[{i}].quantity"),
+                    format!("{} is not a positive quantity", line.quantity.as_str()),
+                ));
+            }
+            if line.unit_price.amount.is_negative() {
+                return Err(ValidationError::new(
+                    format!("body.lines[{i}].unit_price.amount"),
+                    "must not be negative",
+                ));
+            }
         }
-        check_money_sum(self)
+        check_money_sum(self)?;
+        check_lines_sum(self)
     }
 
     fn defines(&self) -> Option<(DocKind, &DocNumber)> {
@@ -90,6 +103,39 @@ fn check_money_sum(t: &Trade) -> Result<(), ValidationError> {
                 t.goods.amount.as_str(),
                 t.freight.amount.as_str(),
                 t.tax.amount.as_str()
+            ),
+        ));
+    }
+    Ok(())
+}
+
+/// The goods amount is the sum of the lines, quantity × unit price (exactly: 4 decimal
+/// places for amounts and quantities).
+fn check_lines_sum(t: &Trade) -> Result<(), ValidationError> {
+    let mut sum: i128 = 0;
+    for (i, line) in t.lines.iter().enumerate() {
+        let field = |f: &str| format!("body.lines[{i}].{f}");
+        let price = line.unit_price.amount.scaled(4).ok_or_else(|| {
+            ValidationError::new(field("unit_price.amount"), "more than 4 decimal places")
+        })?;
+        let quantity = line
+            .quantity
+            .scaled(4)
+            .ok_or_else(|| ValidationError::new(field("quantity"), "more than 4 decimal places"))?;
+        sum = price
+            .checked_mul(quantity)
+            .and_then(|v| sum.checked_add(v))
+            .ok_or_else(|| ValidationError::new(field("quantity"), "the line amount is too large"))?;
+    }
+    let goods = t.goods.amount.scaled(8).ok_or_else(|| {
+        ValidationError::new("body.goods.amount", "more than 4 decimal places")
+    })?;
+    if sum != goods {
+        return Err(ValidationError::new(
+            "body.goods.amount",
+            format!(
+                "goods {} is not the sum of the lines' quantity × unit price",
+                t.goods.amount.as_str()
             ),
         ));
     }
