@@ -88,8 +88,15 @@ enum Command {
         #[arg(long)]
         out: PathBuf,
     },
-    /// Audit a data directory, an export or an evidence bundle. Exit 0: all checks pass;
-    /// 1: something failed (named); 2: usage or I/O error.
+    /// Rebuild the derived tables (indexes, actor records) of DIR from its entries, which
+    /// are the truth: the repair when `verify --data` names differences in derived tables.
+    /// Run it while no server uses DIR.
+    Reindex {
+        #[arg(long)]
+        data: PathBuf,
+    },
+    /// Audit a data directory, an export or an evidence bundle. Exit 0: verified; 1: any
+    /// verification failure (named); 2: usage only.
     Verify {
         /// Fetch an item's evidence from a running server (with --item and --log-key).
         #[arg(long, conflicts_with_all = ["data", "export", "bundle"])]
@@ -205,6 +212,7 @@ fn main() -> ExitCode {
         } => commands::submit::run(&data, &key, &events, group.unwrap_or(events.len())),
         Command::History { data, item, json } => commands::history::run(&data, &item, json),
         Command::Export { data, item, out } => commands::export::run(&data, item.as_deref(), &out),
+        Command::Reindex { data } => commands::reindex::run(&data),
         Command::Verify {
             server,
             item,

@@ -7,6 +7,7 @@ pub mod history;
 pub mod init;
 pub mod keygen;
 pub mod qr;
+pub mod reindex;
 pub mod seed;
 pub mod serve;
 pub mod submit;

@@ -87,6 +87,8 @@ pub struct Auditor {
     failures: Vec<Failure>,
     /// Parsed but not yet replayed.
     pending: Option<Vec<Parsed>>,
+    /// The derived indexes as the entries make them, when a store's are to be checked.
+    derived: Option<crate::derived::DerivedIndexes>,
 }
 
 impl Auditor {
@@ -97,6 +99,29 @@ impl Auditor {
             tree: MemoryTree::default(),
             failures: Vec::new(),
             pending: None,
+            derived: None,
+        }
+    }
+
+    /// Also derives the indexes from the entries, for [`Auditor::check_derived`].
+    pub fn with_derived_indexes(mut self) -> Auditor {
+        self.derived = Some(crate::derived::DerivedIndexes::default());
+        self
+    }
+
+    /// Every difference between the indexes and actor records `reader` keeps and those
+    /// the entries fed so far make (see [`crate::derived`]).
+    pub fn check_derived(
+        &mut self,
+        reader: &dyn crate::storage::LogReader,
+    ) -> Result<Vec<Failure>, crate::storage::StorageError> {
+        self.flush();
+        match &self.derived {
+            Some(derived) => {
+                let registry: Vec<_> = self.replay.registry().actors().collect();
+                derived.compare(reader, &registry)
+            }
+            None => Ok(Vec::new()),
         }
     }
 
@@ -157,6 +182,9 @@ impl Auditor {
     }
 
     fn replay_entry(&mut self, position: u64, hash: Digest, e: ParsedEntry) {
+        if let Some(derived) = &mut self.derived {
+            derived.add(position, e.event_id, hash, e.prev.keys().cloned(), &e.event);
+        }
         let failures = self.replay.replay(
             &ReplayEntry {
                 position,
@@ -387,7 +415,7 @@ pub fn audit_store(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<AuditReport, crate::storage::StorageError> {
     const CHUNK: usize = 4096;
-    let mut auditor = Auditor::new(log_key);
+    let mut auditor = Auditor::new(log_key).with_derived_indexes();
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawEntry>>(2);
     std::thread::scope(|scope| -> Result<(), crate::storage::StorageError> {
         let read = scope.spawn(move || -> Result<(), crate::storage::StorageError> {
@@ -413,5 +441,8 @@ pub fn audit_store(
         read.join().expect("reader thread")
     })?;
     auditor.check_stored_nodes(reader)?;
-    Ok(auditor.finish(&reader.checkpoint_notes()?))
+    let derived = auditor.check_derived(reader)?;
+    let mut report = auditor.finish(&reader.checkpoint_notes()?);
+    report.failures.extend(derived);
+    Ok(report)
 }

@@ -89,6 +89,8 @@ struct Loader<'r> {
 #[derive(Clone)]
 struct Loaded {
     bytes: Vec<u8>,
+    entry_hash: suyuan_format::encoding::Digest,
+    prev: BTreeMap<String, Option<suyuan_format::encoding::Digest>>,
     recorded: String,
     event_id: suyuan_format::encoding::Digest,
     event: Box<RawValue>,
@@ -154,12 +156,51 @@ impl Facts {
 }
 
 impl Loader<'_> {
+    /// A chain's entries, checked against the entries themselves before anything is
+    /// built from them: each names the chain in its `prev` and links to the one before,
+    /// the first to none. The postings are derived data; a damaged index is an error
+    /// here, never a history with entries missing or foreign.
     fn chain(&mut self, key: &str) -> Result<Rc<[u64]>, StorageError> {
         if let Some(seqs) = self.chains.get(key) {
             return Ok(seqs.clone());
         }
         let seqs: Rc<[u64]> = self.reader.chain(key)?.into();
+        let mut previous = None;
+        for &seq in seqs.iter() {
+            let entry = self.get(seq)?;
+            match entry.prev.get(key) {
+                None => {
+                    return Err(StorageError::Corrupt(format!(
+                        "index by_chain lists entry {seq} under {key}, which it is not on (run `suyuan reindex`)"
+                    )))
+                }
+                Some(link) if *link != previous => {
+                    return Err(StorageError::Corrupt(format!(
+                        "index by_chain: entry {seq} of chain {key} does not link to the entry listed before it (run `suyuan reindex`)"
+                    )))
+                }
+                Some(_) => previous = Some(entry.entry_hash),
+            }
+        }
         self.chains.insert(key.to_string(), seqs.clone());
+        Ok(seqs)
+    }
+
+    /// The entries naming a document, each checked to name it.
+    fn document(&mut self, kind: DocKind, number: &str) -> Result<Vec<u64>, StorageError> {
+        let key = kind.key(number);
+        let seqs = self.reader.document(&key)?;
+        for &seq in &seqs {
+            let entry = self.get(seq)?;
+            let names = suyuan_format::event::Event::parse_bytes(entry.event.get().as_bytes())
+                .map(|e| e.documents().iter().any(|(k, n)| *k == kind && n == number))
+                .map_err(|e| StorageError::Corrupt(format!("entry {seq}: {e}")))?;
+            if !names {
+                return Err(StorageError::Corrupt(format!(
+                    "index by_document lists entry {seq} under {key}, which it does not name (run `suyuan reindex`)"
+                )));
+            }
+        }
         Ok(seqs)
     }
 
@@ -175,7 +216,12 @@ impl Loader<'_> {
             |e: &dyn std::fmt::Display| StorageError::Corrupt(format!("entry {seq}: {e}"));
         let view = StoredEntry::parse(&bytes).map_err(|e| corrupt(&e))?;
         let facts: Facts = serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
+        if view.seq != seq {
+            return Err(corrupt(&format!("the entry says seq {}", view.seq)));
+        }
         let loaded = Rc::new(Loaded {
+            entry_hash: suyuan_format::entry::entry_hash(&bytes),
+            prev: view.prev().map_err(|e| corrupt(&e))?,
             recorded: view.recorded,
             event_id: view.event_id,
             event: view.event.to_owned(),
@@ -207,7 +253,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
     }
     if let Some(lot) = Item::parse(&item)?.lot_item() {
         let lot = lot.to_string();
-        for seq in reader.chain(&lot)? {
+        for &seq in load.chain(&lot)?.iter() {
             picked.entry(seq).or_insert(Via::Lot(lot.clone()));
         }
         chains.push(lot);
@@ -270,7 +316,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
         }
     }
     for order in orders {
-        for seq in reader.document(&DocKind::Order.key(&order))? {
+        for seq in load.document(DocKind::Order, &order)? {
             picked.entry(seq).or_insert(Via::Order(order.clone()));
         }
     }
@@ -283,7 +329,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
         // Taken out of the cache, so the last reference: moved, not cloned.
         let e = load.cache.remove(&seq).expect("just loaded");
         let e = Rc::try_unwrap(e).unwrap_or_else(|shared| Loaded::clone(&shared));
-        let entry_hash = suyuan_format::entry::entry_hash(&e.bytes);
+        let entry_hash = e.entry_hash;
         by_hash.insert(entry_hash, entries.len());
         if e.facts.kind == Some(EventType::Correction) {
             if let Some(target) = e

@@ -13,6 +13,7 @@ pub mod admission;
 pub mod assessment;
 pub mod audit;
 pub mod bundle;
+pub mod derived;
 pub mod export;
 pub mod history;
 pub mod registry;

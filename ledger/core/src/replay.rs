@@ -182,6 +182,13 @@ impl Replay {
     }
 }
 
+impl Replay {
+    /// The registry as the entries replayed so far make it.
+    pub(crate) fn registry(&self) -> &Registry {
+        &self.registry
+    }
+}
+
 impl LogView for Replay {
     type Error = Infallible;
     fn entry_by_hash(&self, hash: &Digest) -> Result<Option<EntryFacts>, Infallible> {

@@ -17,6 +17,36 @@ pub enum StorageError {
     Backend(Box<dyn std::error::Error + Send + Sync>),
 }
 
+/// The derived posting indexes a store keeps beside the entries.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Index {
+    /// Chain key (item path or `actor:ID`) → the entries whose `prev` names it.
+    Chain = 0,
+    /// Document key (`order:NO` …) → the entries naming it.
+    Document = 1,
+    /// Actor id → the entries it signed.
+    Actor = 2,
+    /// Event type → its entries.
+    Type = 3,
+}
+
+impl Index {
+    pub const ALL: [Index; 4] = [Index::Chain, Index::Document, Index::Actor, Index::Type];
+
+    /// The name of its table, as audits report it.
+    pub fn table(self) -> &'static str {
+        match self {
+            Index::Chain => "by_chain",
+            Index::Document => "by_document",
+            Index::Actor => "by_actor",
+            Index::Type => "by_type",
+        }
+    }
+}
+
+/// A visitor of a posting list: its key and its seqs, oldest first.
+pub type PostingVisitor<'a> = dyn FnMut(&str, Vec<u64>) -> Result<(), StorageError> + 'a;
+
 /// A visitor of entries in log order: seq, entry bytes and private part (when asked).
 pub type EntryVisitor<'a> = dyn FnMut(u64, &[u8], Option<&[u8]>) -> Result<(), StorageError> + 'a;
 
@@ -57,6 +87,14 @@ pub trait LogReader: Sync {
     /// Every stored tree node, for audits: (level, index, hash); stops when `f` says so.
     fn for_each_node(&self, f: &mut dyn FnMut(u8, u64, Digest) -> bool)
         -> Result<(), StorageError>;
+    /// Every posting list of one derived index, in key order, for audits.
+    fn for_each_posting(
+        &self,
+        index: Index,
+        f: &mut PostingVisitor<'_>,
+    ) -> Result<(), StorageError>;
+    /// The actor records the store keeps (derived from the registrations), for audits.
+    fn actor_records(&self) -> Result<Vec<crate::registry::ActorRecord>, StorageError>;
 }
 
 /// The entry `seq`, which must exist: a missing one is a damaged store.

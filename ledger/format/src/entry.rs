@@ -96,6 +96,8 @@ pub struct StoredEntry<'a> {
     /// out with `to_owned`, it needs no second check.
     pub event: &'a serde_json::value::RawValue,
     pub bytes: &'a [u8],
+    /// The `prev` member, parsed by [`StoredEntry::prev`] when a read checks chain links.
+    prev: &'a serde_json::value::RawValue,
 }
 
 /// The entry shape, members borrowed from the bytes (stored entries are canonical, so
@@ -105,8 +107,8 @@ pub struct StoredEntry<'a> {
 struct StoredShape<'a> {
     #[serde(borrow)]
     event_id: &'a str,
-    #[serde(borrow, rename = "prev")]
-    _prev: &'a serde_json::value::RawValue,
+    #[serde(borrow)]
+    prev: &'a serde_json::value::RawValue,
     recorded: String,
     seq: u64,
     #[serde(borrow)]
@@ -138,12 +140,28 @@ impl<'a> StoredEntry<'a> {
             signature,
             event: shape.signed.event,
             bytes,
+            prev: shape.prev,
         })
     }
 
     /// The canonical event bytes, exactly as signed.
     pub fn event_bytes(&self) -> &'a [u8] {
         self.event.get().as_bytes()
+    }
+
+    /// The chains the entry is on, each with the entry hash of the chain's previous entry
+    /// (`None` for the first).
+    pub fn prev(&self) -> Result<BTreeMap<String, Option<Digest>>, EntryError> {
+        let raw: BTreeMap<String, Option<String>> = serde_json::from_str(self.prev.get())
+            .map_err(|e| EntryError::Shape(format!("prev: {e}")))?;
+        raw.into_iter()
+            .map(|(k, v)| match v {
+                None => Ok((k, None)),
+                Some(h) => Digest::from_hex(&h)
+                    .map(|d| (k, Some(d)))
+                    .ok_or_else(|| EntryError::Shape(format!("prev: {h:?} is not a hash"))),
+            })
+            .collect()
     }
 }
 

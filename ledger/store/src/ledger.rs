@@ -383,60 +383,7 @@ impl Ledger {
                 "indexes cannot be rebuilt while events are being appended".into(),
             ));
         }
-        let txn = self.db.begin_write()?;
-        txn.delete_table(HASH_ROWS)?;
-        txn.delete_table(ACTORS)?;
-        txn.delete_table(BY_CHAIN)?;
-        for def in [BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
-            txn.delete_table(def)?;
-        }
-        let mut registry = Registry::default();
-        let mut hashes = HashIndex::default();
-        let count;
-        {
-            let mut t = WriteTables::open(&txn)?;
-            count = t.entries.len()?;
-            let mut next = 0u64;
-            loop {
-                // Read a slice of entries, then index it: the entries table cannot be
-                // read while the index tables of the same transaction are written.
-                let mut slice = Vec::with_capacity(1024);
-                for row in t.entries.range(next..)?.take(1024) {
-                    let (k, v) = row?;
-                    slice.push((k.value(), v.value().to_vec()));
-                }
-                let Some(&(last, _)) = slice.last() else {
-                    break;
-                };
-                next = last + 1;
-                let mut index = IndexBatch::default();
-                for (seq, bytes) in slice {
-                    let view = EntryView::parse(&bytes)
-                        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                    let event = suyuan_format::event::Event::parse_bytes(&view.event_bytes)
-                        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                    let chains: Vec<String> = view.prev.keys().cloned().collect();
-                    let client = client_digest(&event.actor.0, &event.client_id);
-                    index.add(seq, &event, &view.event_id, &view.hash(), &client, &chains);
-                    if let Body::Registration(r) = &event.body {
-                        registry
-                            .apply(r, seq)
-                            .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
-                    }
-                }
-                index.write(t.index_tables())?;
-                if let Some((first, records)) = index.hash_row() {
-                    hashes.push_row(first, records)?;
-                }
-            }
-            for record in registry.actors() {
-                t.actors.insert(
-                    record.id.as_str(),
-                    serde_json::to_vec(record).expect("serializes").as_slice(),
-                )?;
-            }
-        }
-        txn.commit().map_err(StoreError::from)?;
+        let (count, registry, hashes) = rebuild_derived(&self.db)?;
         *self
             .committed_registry
             .write()
@@ -445,4 +392,73 @@ impl Ledger {
         *self.hashes.write().unwrap_or_else(|p| p.into_inner()) = hashes;
         Ok(count)
     }
+
+    /// Rebuilds the derived tables of the log in `dir` from its entries, without opening
+    /// it as a [`Ledger`] (which loads those tables, and refuses damaged ones): the repair
+    /// for a store whose audit names differences in derived tables. Returns the number of
+    /// entries indexed.
+    pub fn reindex(dir: &Path) -> Result<u64, crate::LedgerError> {
+        let db = open_database(dir, false, crate::tables::DEFAULT_CACHE_BYTES)?;
+        Ok(rebuild_derived(&db)?.0)
+    }
+}
+
+/// Drops every derived table and writes it anew from the entries, in one transaction:
+/// returns the entry count, the registry and the hash index the entries make.
+fn rebuild_derived(db: &Database) -> Result<(u64, Registry, HashIndex), StoreError> {
+    let txn = db.begin_write()?;
+    txn.delete_table(HASH_ROWS)?;
+    txn.delete_table(ACTORS)?;
+    txn.delete_table(BY_CHAIN)?;
+    for def in [BY_DOCUMENT, BY_ACTOR, BY_TYPE] {
+        txn.delete_table(def)?;
+    }
+    let mut registry = Registry::default();
+    let mut hashes = HashIndex::default();
+    let count;
+    {
+        let mut t = WriteTables::open(&txn)?;
+        count = t.entries.len()?;
+        let mut next = 0u64;
+        loop {
+            // Read a slice of entries, then index it: the entries table cannot be
+            // read while the index tables of the same transaction are written.
+            let mut slice = Vec::with_capacity(1024);
+            for row in t.entries.range(next..)?.take(1024) {
+                let (k, v) = row?;
+                slice.push((k.value(), v.value().to_vec()));
+            }
+            let Some(&(last, _)) = slice.last() else {
+                break;
+            };
+            next = last + 1;
+            let mut index = IndexBatch::default();
+            for (seq, bytes) in slice {
+                let view = EntryView::parse(&bytes)
+                    .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                let event = suyuan_format::event::Event::parse_bytes(&view.event_bytes)
+                    .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                let chains: Vec<String> = view.prev.keys().cloned().collect();
+                let client = client_digest(&event.actor.0, &event.client_id);
+                index.add(seq, &event, &view.event_id, &view.hash(), &client, &chains);
+                if let Body::Registration(r) = &event.body {
+                    registry
+                        .apply(r, seq)
+                        .map_err(|e| StoreError::Corrupt(format!("entry {seq}: {e}")))?;
+                }
+            }
+            index.write(t.index_tables())?;
+            if let Some((first, records)) = index.hash_row() {
+                hashes.push_row(first, records)?;
+            }
+        }
+        for record in registry.actors() {
+            t.actors.insert(
+                record.id.as_str(),
+                serde_json::to_vec(record).expect("serializes").as_slice(),
+            )?;
+        }
+    }
+    txn.commit()?;
+    Ok((count, registry, hashes))
 }

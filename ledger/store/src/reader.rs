@@ -7,7 +7,8 @@ use crate::tables::*;
 use crate::tiles::{TileCache, TxNodes};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
-use suyuan_core::storage::{EntryVisitor, LogReader, StorageError};
+use suyuan_core::registry::ActorRecord;
+use suyuan_core::storage::{EntryVisitor, Index, LogReader, PostingVisitor, StorageError};
 use suyuan_format::encoding::Digest;
 use suyuan_format::merkle;
 
@@ -24,6 +25,7 @@ pub struct Reader {
     hashes: OnceLock<Arc<RwLock<HashIndex>>>,
     private: ReadOnlyTable<u64, &'static [u8]>,
     meta: ReadOnlyTable<&'static str, &'static [u8]>,
+    actors: ReadOnlyTable<&'static str, &'static [u8]>,
     size: u64,
     /// Subtree hashes of the audit paths proven so far from this snapshot.
     paths: Mutex<merkle::PathMemo>,
@@ -65,6 +67,7 @@ impl Reader {
             hashes: OnceLock::new(),
             private: txn.open_table(PRIVATE)?,
             meta: txn.open_table(META)?,
+            actors: txn.open_table(ACTORS)?,
             paths: Mutex::default(),
         })
     }
@@ -210,5 +213,57 @@ impl LogReader for Reader {
         f: &mut dyn FnMut(u8, u64, Digest) -> bool,
     ) -> Result<(), StorageError> {
         Ok(self.nodes.for_each(f)?)
+    }
+
+    fn for_each_posting(
+        &self,
+        index: Index,
+        f: &mut PostingVisitor<'_>,
+    ) -> Result<(), StorageError> {
+        let (table, record) = match index {
+            Index::Chain => (&self.by_chain, CHAIN_RECORD),
+            Index::Document => (&self.by_document, SEQ_RECORD),
+            Index::Actor => (&self.by_actor, SEQ_RECORD),
+            Index::Type => (&self.by_type, SEQ_RECORD),
+        };
+        // Rows are (key, first seq) in key order; one key's rows are consecutive.
+        let mut current: Option<(String, Vec<u64>)> = None;
+        for row in table.iter().map_err(StoreError::from)? {
+            let (k, v) = row.map_err(StoreError::from)?;
+            let (key, first) = k.value();
+            let value = v.value();
+            if value.is_empty() || value.len() % record != 0 {
+                return Err(StorageError::Corrupt(format!(
+                    "{} row ({key:?}, {first}) is {} bytes long",
+                    index.table(),
+                    value.len()
+                )));
+            }
+            let seqs = value.chunks_exact(record).map(record_seq);
+            match &mut current {
+                Some((k, list)) if k == key => list.extend(seqs),
+                _ => {
+                    if let Some((k, list)) = current.take() {
+                        f(&k, list)?;
+                    }
+                    current = Some((key.to_string(), seqs.collect()));
+                }
+            }
+        }
+        if let Some((k, list)) = current {
+            f(&k, list)?;
+        }
+        Ok(())
+    }
+
+    fn actor_records(&self) -> Result<Vec<ActorRecord>, StorageError> {
+        let mut records = Vec::new();
+        for row in self.actors.iter().map_err(StoreError::from)? {
+            let (k, v) = row.map_err(StoreError::from)?;
+            let record: ActorRecord = serde_json::from_slice(v.value())
+                .map_err(|e| StorageError::Corrupt(format!("actor record {:?}: {e}", k.value())))?;
+            records.push(record);
+        }
+        Ok(records)
     }
 }

@@ -4,7 +4,7 @@
 //! [`crate::history::history`] over it, so what the bundle says of how each entry concerns
 //! the item (`via`) is re-derived by the same code that wrote it, not trusted.
 
-use crate::storage::{EntryVisitor, LogReader, StorageError};
+use crate::storage::{EntryVisitor, Index, LogReader, PostingVisitor, StorageError};
 use std::collections::BTreeMap;
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
@@ -143,5 +143,29 @@ impl LogReader for Held {
         _f: &mut dyn FnMut(u8, u64, Digest) -> bool,
     ) -> Result<(), StorageError> {
         Ok(())
+    }
+    fn for_each_posting(
+        &self,
+        index: Index,
+        f: &mut PostingVisitor<'_>,
+    ) -> Result<(), StorageError> {
+        let lists: Vec<(&str, &Vec<u64>)> = match index {
+            Index::Chain => self.chains.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+            Index::Document => self
+                .documents
+                .iter()
+                .map(|(k, v)| (k.as_str(), v))
+                .collect(),
+            Index::Actor => self.actors.iter().map(|(k, v)| (k.as_str(), v)).collect(),
+            Index::Type => self.types.iter().map(|(k, v)| (*k, v)).collect(),
+        };
+        for (key, seqs) in lists {
+            f(key, seqs.clone())?;
+        }
+        Ok(())
+    }
+    /// A bundle keeps no actor records: its registrations are replayed instead.
+    fn actor_records(&self) -> Result<Vec<crate::registry::ActorRecord>, StorageError> {
+        Ok(Vec::new())
     }
 }
