@@ -16,7 +16,15 @@ pub fn rfc3339(t: OffsetDateTime) -> String {
     )
 }
 
+/// Parses an RFC 3339 date-time in its one spelling here: `YYYY-MM-DDThh:mm:ss`, an
+/// optional fraction, then `Z` or `±hh:mm` — upper-case `T` and `Z`, no sign on the year
+/// (RFC 3339 also allows `t`, `z` and a space; they are refused so each instant has one
+/// text per offset).
 pub fn parse(s: &str) -> Option<OffsetDateTime> {
+    let b = s.as_bytes();
+    if b.len() < 20 || !b[0].is_ascii_digit() || b[10] != b'T' || s.contains('z') {
+        return None;
+    }
     OffsetDateTime::parse(s, &time::format_description::well_known::Rfc3339).ok()
 }
 

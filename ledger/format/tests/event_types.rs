@@ -477,6 +477,20 @@ mod production {
 mod recall {
     use super::testing::*;
 
+    #[test]
+    fn severities_are_class_i_ii_and_iii() {
+        for class in ["class_i", "class_ii", "class_iii"] {
+            let mut e = recall();
+            e["body"]["severity"] = class.into();
+            parse(&e);
+        }
+        for class in ["class_i_i", "class_iv", "ClassI"] {
+            let mut e = recall();
+            e["body"]["severity"] = class.into();
+            refused(&e, "body.severity", "unknown variant");
+        }
+    }
+
     const LOT: &str = "01/04713372005080/10/GM260511";
 
     /// A class I recall of a lot of infant formula (fixtures/scenario).
@@ -579,6 +593,15 @@ mod registration {
         refused(&e, "what", "names no items");
         e["what"] = json!({"inputs": ["01/04716283000113/10/ZSH2604Q18"]});
         refused(&e, "what", "names no items");
+        e["what"] = json!({"quantity": {"value": "1", "uom": "H87"}});
+        refused(&e, "what", "or quantity");
+    }
+
+    #[test]
+    fn a_registration_names_each_key_once() {
+        let mut e = register();
+        e["body"]["keys"] = json!([key(), key()]);
+        refused(&e, "body.keys[1]", "named twice");
     }
 
     #[test]
@@ -722,6 +745,22 @@ mod review {
         let mut e = complaint("complaint");
         e["body"]["rating"] = 6.into();
         refused(&e, "body.rating", "not a rating from 1 to 5");
+        e["body"]["rating"] = 2.into();
+        refused(&e, "body.rating", "only a rating review");
+    }
+
+    #[test]
+    fn a_language_is_a_bcp_47_tag() {
+        for lang in ["zh", "zh-Hant", "en", "nan-TW"] {
+            let mut e = rating();
+            e["body"]["lang"] = lang.into();
+            parse(&e);
+        }
+        for lang in ["", "chinese", "zh_Hant", "z"] {
+            let mut e = rating();
+            e["body"]["lang"] = lang.into();
+            refused(&e, "body.lang", "BCP 47");
+        }
     }
 
     #[test]
@@ -844,5 +883,72 @@ mod trade {
         let mut e = order();
         e["body"]["tax"]["amount"] = "47.75001".into();
         refused(&e, "body.tax.amount", "more than 4 decimal places");
+    }
+}
+
+/// Each event has one JSON spelling: lists only where the format has lists, times and
+/// dates in one form, and no item named twice.
+mod one_spelling {
+    use super::testing::*;
+
+    /// A harvest (fixtures/scenario), as in `production`.
+    fn harvest() -> Value {
+        json!({"type": "production", "client_id": "zhangshuhu:harvest:ZSH2604Q18",
+            "actor": "TW-UBN:80412335", "key": key(), "time": "2026-04-18T11:30:00+08:00",
+            "what": {"items": ["01/04716283000113/10/ZSH2604Q18"], "quantity": {"value": "1420", "uom": "KGM"}},
+            "where": {"country": "TW", "place": "嘉義縣阿里山鄉 樟樹湖茶區"},
+            "body": {"product": "阿里山高山茶 青心烏龍 生葉", "produced": "2026-04-18", "expiry": "2027-04-18",
+                "origin": "嘉義縣阿里山鄉樟樹湖", "facility": "樟樹湖茶區"}})
+    }
+
+    #[test]
+    fn an_object_written_as_a_list_is_refused() {
+        let mut e = harvest();
+        e["what"]["quantity"] = json!(["1420", "KGM"]);
+        refused(&e, "what.quantity", "is not a list member");
+        let mut e = harvest();
+        e["where"] = json!(["TW", "Alishan"]);
+        refused(&e, "where", "is not a list member");
+        let mut e = harvest();
+        e["body"] = json!(["tea", "2026-04-18", null, "Alishan", "Zhangshuhu", null]);
+        refused(&e, "body", "is not a list member");
+        let mut e = harvest();
+        e["what"]["items"] = json!([["01/04716283000113/10/ZSH2604Q18"]]);
+        refused(&e, "what.items[0]", "a list inside a list");
+    }
+
+    #[test]
+    fn times_use_upper_case_t_and_z_and_dates_have_no_sign() {
+        for time in [
+            "2026-04-18t11:30:00+08:00",
+            "2026-04-18 11:30:00+08:00",
+            "2026-04-18T03:30:00z",
+        ] {
+            let mut e = harvest();
+            e["time"] = time.into();
+            refused(&e, "time", "RFC 3339");
+        }
+        let mut e = harvest();
+        e["time"] = "2026-04-18T03:30:00Z".into();
+        parse(&e);
+        for date in ["+2026-04-18", "-2026-04-18", "2026-4-18"] {
+            let mut e = harvest();
+            e["body"]["produced"] = date.into();
+            refused(&e, "body.produced", "not a date");
+        }
+    }
+
+    #[test]
+    fn an_item_is_named_once_as_an_item_or_an_input() {
+        let lot = "01/04719865001270/10/AL2604Q1";
+        let leaf = "01/04716283000113/10/ZSH2604Q18";
+        let mut e = harvest();
+        e["what"]["items"] = json!([lot]);
+        e["what"]["inputs"] = json!([leaf, leaf]);
+        refused(&e, "what.inputs[1]", "named twice");
+        e["what"]["inputs"] = json!([lot]);
+        refused(&e, "what.inputs[0]", "named twice");
+        e["what"]["inputs"] = json!(vec![leaf; 1001]);
+        refused(&e, "what.inputs", "at most 1000");
     }
 }

@@ -17,6 +17,11 @@ use std::fmt;
 /// The canonical bytes of an event given as JSON text. Text that is not JSON is refused
 /// like any other invalid event.
 pub fn canonical_event(text: &str) -> Result<Vec<u8>, ValidationError> {
+    canonical(text, true)
+}
+
+/// Canonicalizes any JSON object text; with `lists`, holds arrays to [`LIST_MEMBERS`].
+fn canonical(text: &str, lists: bool) -> Result<Vec<u8>, ValidationError> {
     let bytes = text.as_bytes();
     let first = bytes.iter().find(|b| !b.is_ascii_whitespace());
     if first != Some(&b'{') {
@@ -28,6 +33,8 @@ pub fn canonical_event(text: &str) -> Result<Vec<u8>, ValidationError> {
     let result = Canon {
         out: &mut out,
         failed_at: &mut failed_at,
+        member: None,
+        lists,
     }
     .deserialize(&mut de)
     .and_then(|()| de.end());
@@ -64,9 +71,29 @@ enum Segment {
     Index(usize),
 }
 
+/// The members whose values are lists (FORMAT.md §2): a JSON array anywhere else — an
+/// object written as an array of its members' values, which serde would otherwise take —
+/// is refused, so that an event has one JSON spelling.
+pub const LIST_MEMBERS: &[&str] = &[
+    "items",
+    "inputs",
+    "lines",
+    "results",
+    "keys",
+    "roles",
+    "certifications",
+    "corrective",
+];
+
 struct Canon<'a> {
     out: &'a mut Vec<u8>,
     failed_at: &'a mut Vec<Segment>,
+    /// The name of the member whose value this is (`None` for the event itself and for
+    /// the elements of a list).
+    member: Option<&'a str>,
+    /// Whether arrays are held to [`LIST_MEMBERS`] (events are; the canonical form of
+    /// any JSON is tested without).
+    lists: bool,
 }
 
 impl<'de> DeserializeSeed<'de> for Canon<'_> {
@@ -128,6 +155,16 @@ impl<'de> Visitor<'de> for Canon<'_> {
     }
 
     fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<(), A::Error> {
+        match self.member {
+            _ if !self.lists => {}
+            Some(name) if LIST_MEMBERS.contains(&name) => {}
+            Some(name) => {
+                return Err(de::Error::custom(format!(
+                    "{name} is not a list member: write an object (or a string) here"
+                )))
+            }
+            None => return Err(de::Error::custom("a list inside a list")),
+        }
         self.out.push(b'[');
         let mut i = 0;
         loop {
@@ -138,6 +175,8 @@ impl<'de> Visitor<'de> for Canon<'_> {
             let element = Canon {
                 out: &mut *self.out,
                 failed_at: &mut *self.failed_at,
+                member: None,
+                lists: self.lists,
             };
             match seq.next_element_seed(element) {
                 Ok(Some(())) => i += 1,
@@ -171,6 +210,8 @@ impl<'de> Visitor<'de> for Canon<'_> {
             let value = Canon {
                 out: &mut *self.out,
                 failed_at: &mut *self.failed_at,
+                member: Some(&name),
+                lists: self.lists,
             };
             if let Err(e) = map.next_value_seed(value) {
                 self.failed_at.push(Segment::Key(name.into_owned()));
@@ -246,7 +287,7 @@ mod tests {
     fn same_as_tree(text: &str) {
         let tree: Value = serde_json::from_str(text).unwrap();
         assert_eq!(
-            String::from_utf8(canonical_event(text).unwrap()).unwrap(),
+            String::from_utf8(canonical(text, false).unwrap()).unwrap(),
             String::from_utf8(canonicalize(&tree)).unwrap(),
             "{text}"
         );
@@ -311,7 +352,7 @@ mod tests {
                 format!("{}: {v}", Value::String(k.clone()))
             }).collect::<Vec<_>>().join(", "));
             let tree: Value = serde_json::from_str(&text).unwrap();
-            prop_assert_eq!(canonical_event(&text).unwrap(), canonicalize(&tree));
+            prop_assert_eq!(canonical(&text, false).unwrap(), canonicalize(&tree));
         }
     }
 }

@@ -397,20 +397,28 @@ impl Event {
 
     /// The rules that need only the event: those of every event, then its type's.
     fn check_body(&self) -> Result<(), ValidationError> {
-        if self.what.items.len() > 1000 || self.what.inputs.len() > 1000 {
-            return Err(ValidationError::new(
-                "what.items",
-                "at most 1000 items per event",
-            ));
-        }
-        let mut seen = std::collections::HashSet::new();
-        for (i, item) in self.what.items.iter().enumerate() {
-            if !seen.insert(item) {
+        for (name, list) in [("items", &self.what.items), ("inputs", &self.what.inputs)] {
+            if list.len() > 1000 {
                 return Err(ValidationError::new(
-                    format!("what.items[{i}]"),
-                    "item named twice",
+                    format!("what.{name}"),
+                    format!("at most 1000 {name} per event"),
                 ));
             }
+        }
+        // An item is named once, as an item or as an input: never twice, never both.
+        let mut seen = std::collections::HashSet::new();
+        let named = (self.what.items.iter().map(|i| ("items", i)))
+            .chain(self.what.inputs.iter().map(|i| ("inputs", i)));
+        let mut index = [0usize; 2];
+        for (name, item) in named {
+            let i = &mut index[usize::from(name == "inputs")];
+            if !seen.insert(item) {
+                return Err(ValidationError::new(
+                    format!("what.{name}[{i}]"),
+                    "item named twice (as an item or an input)",
+                ));
+            }
+            *i += 1;
         }
         if let Some(q) = &self.what.quantity {
             if !q.value.is_positive() {

@@ -6,7 +6,6 @@
 use crate::encoding::Digest;
 use serde::{Deserialize, Serialize};
 use std::cmp::Ordering;
-use time::format_description::well_known::Rfc3339;
 use time::OffsetDateTime;
 
 /// A decimal number written as a string: `-?(0|[1-9][0-9]*)(\.[0-9]+)?`, at most 30 digits.
@@ -162,7 +161,7 @@ pub struct Timestamp {
 impl TryFrom<String> for Timestamp {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        let at = OffsetDateTime::parse(&s, &Rfc3339).map_err(|_| {
+        let at = crate::time_format::parse(&s).ok_or_else(|| {
             format!("{s:?} is not an RFC 3339 time with an offset (e.g. 2026-05-01T08:30:00+08:00)")
         })?;
         Ok(Timestamp { text: s, at })
@@ -190,6 +189,10 @@ impl TryFrom<String> for Date {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
         let fmt = time::macros::format_description!("[year]-[month]-[day]");
+        // Exactly YYYY-MM-DD: no sign, so that dates also compare as strings.
+        if s.len() != 10 || !s.as_bytes()[0].is_ascii_digit() {
+            return Err(format!("{s:?} is not a date (YYYY-MM-DD)"));
+        }
         time::Date::parse(&s, &fmt)
             .map(|_| Date(s.clone()))
             .map_err(|_| format!("{s:?} is not a date (YYYY-MM-DD)"))

@@ -13,7 +13,16 @@ pub struct Recall {
     pub action: Option<Text>,
 }
 
-code_list! { pub enum Severity { ClassI, ClassII, ClassIII } }
+code_list! {
+    /// Recall classes as regulators write them: class I (serious harm) to class III.
+    pub enum Severity {
+        ClassI,
+        #[serde(rename = "class_ii")]
+        ClassII,
+        #[serde(rename = "class_iii")]
+        ClassIII,
+    }
+}
 
 impl EventBody for Recall {
     const NAMES_ITEMS: bool = true;

@@ -39,10 +39,10 @@ impl EventBody for Registration {
     const SIGNERS: &'static [Role] = &[Role::Registrar];
 
     fn validate(&self, what: &What) -> Result<(), ValidationError> {
-        if !what.items.is_empty() || !what.inputs.is_empty() {
+        if !what.items.is_empty() || !what.inputs.is_empty() || what.quantity.is_some() {
             return Err(ValidationError::new(
                 "what",
-                "a registration names no items",
+                "a registration names no items, inputs or quantity",
             ));
         }
         check_registration(self)
@@ -66,6 +66,12 @@ fn check_registration(r: &Registration) -> Result<(), ValidationError> {
     for (i, k) in r.keys.iter().enumerate() {
         PublicKey::parse(k)
             .map_err(|e| ValidationError::new(format!("body.keys[{i}]"), e.to_string()))?;
+        if r.keys[..i].contains(k) {
+            return Err(ValidationError::new(
+                format!("body.keys[{i}]"),
+                "key named twice",
+            ));
+        }
     }
     for (field, k) in [("body.key", &r.key), ("body.new_key", &r.new_key)] {
         if let Some(k) = k {

@@ -41,6 +41,20 @@ impl EventBody for Review {
             }
             _ => {}
         }
+        if self.kind != ReviewKind::Rating && self.rating.is_some() {
+            return Err(ValidationError::new(
+                "body.rating",
+                "only a rating review gives a rating",
+            ));
+        }
+        if let Some(lang) = &self.lang {
+            if !is_language_tag(lang) {
+                return Err(ValidationError::new(
+                    "body.lang",
+                    format!("{lang:?} is not a BCP 47 language tag (zh, zh-Hant, en)"),
+                ));
+            }
+        }
         if self.kind != ReviewKind::Rating && self.text.is_none() {
             return Err(ValidationError::new(
                 "body.text",
@@ -53,4 +67,13 @@ impl EventBody for Review {
     fn names(&self) -> Vec<(DocKind, &DocNumber)> {
         vec![(DocKind::Order, &self.order_no)]
     }
+}
+
+/// The shape of a BCP 47 tag: a 2–3 letter language, then subtags of 1–8 letters or digits.
+fn is_language_tag(tag: &str) -> bool {
+    let mut parts = tag.split('-');
+    let language = parts.next().unwrap_or_default();
+    (2..=3).contains(&language.len())
+        && language.bytes().all(|b| b.is_ascii_alphabetic())
+        && parts.all(|p| (1..=8).contains(&p.len()) && p.bytes().all(|b| b.is_ascii_alphanumeric()))
 }
