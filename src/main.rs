@@ -123,6 +123,16 @@ enum Command {
         /// file (or to the memory you can give) so that random reads are cached.
         #[arg(long, default_value_t = 4096)]
         cache_mb: usize,
+        /// Connections served at once; more clients wait in the listen backlog.
+        #[arg(long, default_value_t = 1024)]
+        max_connections: usize,
+        /// Seconds a client may take to send a request's headers before its connection
+        /// is closed (a slow or half-open client cannot hold the server).
+        #[arg(long, default_value_t = 10.0)]
+        header_timeout: f64,
+        /// Seconds a whole request may take, body included, before it is answered 408.
+        #[arg(long, default_value_t = 30.0)]
+        request_timeout: f64,
     },
     /// Create and seed a demo store if none exists, serve it, and print consumer URLs.
     Demo {
@@ -235,10 +245,15 @@ fn main() -> ExitCode {
             data,
             listen,
             cache_mb,
-        } => match cache_mb.checked_mul(1 << 20) {
-            Some(bytes) => commands::serve::serve(&data, &listen, bytes),
-            None => Err(anyhow::anyhow!("--cache-mb {cache_mb} is too large")),
-        },
+            max_connections,
+            header_timeout,
+            request_timeout,
+        } => commands::serve::limits(max_connections, header_timeout, request_timeout).and_then(
+            |config| match cache_mb.checked_mul(1 << 20) {
+                Some(bytes) => commands::serve::serve(&data, &listen, bytes, config),
+                None => Err(anyhow::anyhow!("--cache-mb {cache_mb} is too large")),
+            },
+        ),
         Command::Demo { data, listen } => commands::serve::demo(data.as_deref(), &listen),
         Command::Qr { item, out, base } => commands::qr::run(&item, &out, &base),
         Command::Bench {

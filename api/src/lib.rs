@@ -22,11 +22,10 @@ pub mod submit;
 pub mod wire;
 pub mod writer;
 
-use axum::extract::DefaultBodyLimit;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::routing::{get, post};
-use axum::serve::ListenerExt;
 use axum::Router;
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::net::SocketAddr;
 use std::sync::atomic::{AtomicBool, AtomicU8, Ordering};
 use std::sync::Arc;
@@ -47,6 +46,13 @@ pub struct Config {
     pub public_base: Option<String>,
     /// How long a graceful shutdown waits for in-flight requests.
     pub shutdown_grace: Duration,
+    /// How long a client may take to send a request's headers (on a new connection, or
+    /// the next request on a kept-alive one) before its connection is closed.
+    pub header_timeout: Duration,
+    /// How long a whole request may take, body included, before it is answered 408.
+    pub request_timeout: Duration,
+    /// Connections served at once; further clients wait in the listen backlog.
+    pub max_connections: usize,
 }
 
 impl Default for Config {
@@ -57,6 +63,9 @@ impl Default for Config {
             max_batch_events: 1000,
             public_base: std::env::var("SUYUAN_PUBLIC_URL").ok(),
             shutdown_grace: Duration::from_secs(20),
+            header_timeout: Duration::from_secs(10),
+            request_timeout: Duration::from_secs(30),
+            max_connections: 1024,
         }
     }
 }
@@ -216,41 +225,146 @@ pub fn router(state: Shared) -> Router {
         .with_state(state)
 }
 
-/// Serves until `shutdown` resolves, then stops accepting, refuses new submissions with
-/// 503, and waits (up to the configured grace) for in-flight requests.
+/// Serves until `shutdown` resolves, then drains: refuses new submissions with 503, lets
+/// every request already received finish and be answered (up to the configured grace),
+/// closing each connection after its answer, and answers connections that arrive
+/// meanwhile with 503 rather than a reset.
+///
+/// Connections are served by hyper directly rather than through `axum::serve`, for the
+/// limits a public server needs: at most `max_connections` at once (the rest wait in the
+/// listen backlog), headers within `header_timeout` (a slow or half-open client is cut
+/// off, and so is an idle kept-alive one), and every request within `request_timeout`.
 pub async fn serve(
     listener: tokio::net::TcpListener,
     state: Shared,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
-    let app = router(state.clone());
-    let grace = state.config.shutdown_grace;
-    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-    let st = state.clone();
-    // Responses go out as soon as they are written: with Nagle's algorithm on, the tail of
-    // a multi-segment response waits for the client's delayed ACK (40 ms on Linux).
-    let listener = listener.tap_io(|tcp| {
+    let config = state.config.clone();
+    let app = router(state.clone())
+        .layer(axum::middleware::map_response_with_state(
+            state.clone(),
+            close_when_draining,
+        ))
+        .layer(tower_http::timeout::TimeoutLayer::with_status_code(
+            axum::http::StatusCode::REQUEST_TIMEOUT,
+            config.request_timeout,
+        ));
+    let max = config.max_connections;
+    let permits = Arc::new(tokio::sync::Semaphore::new(max));
+    let mut shutdown = std::pin::pin!(shutdown);
+    loop {
+        let permit = tokio::select! {
+            p = permits.clone().acquire_owned() => p.expect("the semaphore is never closed"),
+            () = &mut shutdown => break,
+        };
+        let tcp = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok((tcp, _)) => tcp,
+                Err(e) => {
+                    // Out of file descriptors, or a connection reset before accept: wait
+                    // a moment rather than spin.
+                    tracing::warn!("accept failed: {e}");
+                    tokio::time::sleep(Duration::from_millis(50)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Responses go out as soon as they are written: with Nagle's algorithm on, the
+        // tail of a multi-segment response waits for the client's delayed ACK.
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::debug!("cannot set TCP_NODELAY: {e}");
         }
-    });
-    let server = axum::serve(listener, app).with_graceful_shutdown(async move {
-        shutdown.await;
-        st.begin_shutdown();
-        tracing::info!("shutting down: no new connections; refusing new submissions");
-        let _ = tx.send(());
-    });
-    let mut server = std::pin::pin!(server.into_future());
-    tokio::select! {
-        r = &mut server => r,
-        _ = async {
-            let _ = rx.await;
-            tokio::time::sleep(grace).await;
-        } => {
-            tracing::warn!("in-flight requests did not finish within {grace:?}; closing");
-            Ok(())
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        let connection = hyper::server::conn::http1::Builder::new()
+            .timer(hyper_util::rt::TokioTimer::new())
+            .header_read_timeout(config.header_timeout)
+            .serve_connection(hyper_util::rt::TokioIo::new(tcp), service);
+        tokio::spawn(async move {
+            if let Err(e) = connection.await {
+                tracing::debug!("connection: {e}");
+            }
+            drop(permit);
+        });
+    }
+    state.begin_shutdown();
+    tracing::info!("shutting down: draining in-flight requests; new requests are answered 503");
+    // Every connection gives its permit back when it ends: after its current request
+    // (answered with `Connection: close`), or at its header timeout when idle.
+    let grace = config.shutdown_grace;
+    let drained = permits.acquire_many(u32::try_from(max).unwrap_or(u32::MAX));
+    let mut drained = std::pin::pin!(drained);
+    let deadline = tokio::time::sleep(grace);
+    let mut deadline = std::pin::pin!(deadline);
+    let mut answering = tokio::task::JoinSet::new();
+    loop {
+        tokio::select! {
+            _ = &mut drained => break,
+            () = &mut deadline => {
+                tracing::warn!("in-flight requests did not finish within {grace:?}; closing");
+                break;
+            }
+            accepted = listener.accept() => {
+                if let Ok((tcp, _)) = accepted {
+                    answering.spawn(answer_draining(tcp));
+                }
+            }
         }
     }
+    // Closing the listener resets every connection still in its backlog, so first answer
+    // what is queued, until none has arrived for a moment (clients told 503 back off).
+    let quiet = Duration::from_millis(100);
+    let linger_until = tokio::time::Instant::now() + Duration::from_secs(2);
+    while let Ok(Ok((tcp, _))) = tokio::time::timeout_at(
+        (tokio::time::Instant::now() + quiet).min(linger_until),
+        listener.accept(),
+    )
+    .await
+    {
+        answering.spawn(answer_draining(tcp));
+    }
+    drop(listener);
+    let _ = tokio::time::timeout(Duration::from_secs(3), async {
+        while answering.join_next().await.is_some() {}
+    })
+    .await;
+    Ok(())
+}
+
+/// During the drain every answer closes its connection, so that connections end as
+/// their requests do.
+async fn close_when_draining(
+    State(state): State<Shared>,
+    mut response: axum::response::Response,
+) -> axum::response::Response {
+    if state.shutting_down() {
+        response.headers_mut().insert(
+            axum::http::header::CONNECTION,
+            axum::http::HeaderValue::from_static("close"),
+        );
+    }
+    response
+}
+
+/// Answers every request of a connection accepted during the drain with 503, closing it.
+async fn answer_draining(tcp: tokio::net::TcpStream) {
+    let service = hyper::service::service_fn(|_request| async {
+        let body = serde_json::json!({"error": {
+            "code": "shutting_down",
+            "message": "the log is shutting down; nothing was stored; retry later"}});
+        axum::http::Response::builder()
+            .status(axum::http::StatusCode::SERVICE_UNAVAILABLE)
+            .header(axum::http::header::CONTENT_TYPE, "application/json")
+            .header(axum::http::header::RETRY_AFTER, "5")
+            .header(axum::http::header::CONNECTION, "close")
+            .body(axum::body::Body::from(body.to_string()))
+    });
+    let connection = hyper::server::conn::http1::Builder::new()
+        .keep_alive(false)
+        .timer(hyper_util::rt::TokioTimer::new())
+        .header_read_timeout(Duration::from_secs(2))
+        .serve_connection(hyper_util::rt::TokioIo::new(tcp), service);
+    let _ = connection.await;
 }
 
 /// Resolves on SIGINT or SIGTERM.

@@ -1,10 +1,13 @@
 //! The OpenAPI document, generated from the handlers' annotations and the wire types.
 
 use axum::Json;
-use utoipa::OpenApi;
+use utoipa::openapi::path::Operation;
+use utoipa::openapi::{ContentBuilder, Ref, ResponseBuilder};
+use utoipa::{Modify, OpenApi};
 
 #[derive(OpenApi)]
 #[openapi(
+    modifiers(&EveryRoute),
     info(title = "Suyuan 溯源 API", description = "Submit signed traceability events; read item histories with Merkle proofs; resolve GS1 Digital Link URIs."),
     paths(
         crate::submit::submit_event,
@@ -33,6 +36,43 @@ use utoipa::OpenApi;
     )
 )]
 pub struct ApiDoc;
+
+/// The statuses any route can answer, whatever its handler does: 408 when the request
+/// is not in within the request timeout, 500 when the store fails or names itself
+/// damaged (a damaged index is reported, never served). Added to every operation.
+struct EveryRoute;
+
+impl Modify for EveryRoute {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let error = |description: &str| {
+            ResponseBuilder::new()
+                .description(description)
+                .content(
+                    "application/json",
+                    ContentBuilder::new()
+                        .schema(Some(Ref::from_schema_name("ErrorBody")))
+                        .build(),
+                )
+                .build()
+        };
+        let common = [
+            ("408", error("The request did not arrive within the request timeout; nothing stored")),
+            ("500", error("The store failed or found itself damaged (the message says which); nothing stored, nothing wrong served")),
+        ];
+        for item in openapi.paths.paths.values_mut() {
+            let operations: [&mut Option<Operation>; 3] =
+                [&mut item.get, &mut item.post, &mut item.head];
+            for op in operations.into_iter().flatten() {
+                for (status, response) in &common {
+                    op.responses
+                        .responses
+                        .entry(status.to_string())
+                        .or_insert_with(|| response.clone().into());
+                }
+            }
+        }
+    }
+}
 
 /// `GET /openapi.json`.
 pub async fn openapi_json() -> Json<utoipa::openapi::OpenApi> {

@@ -10,15 +10,43 @@ use suyuan_format::entry::EntryView;
 use suyuan_format::gs1::Item;
 use suyuan_store::Ledger;
 
+/// The server's settings with the connection limits of `suyuan serve`'s flags.
+pub fn limits(
+    max_connections: usize,
+    header_timeout: f64,
+    request_timeout: f64,
+) -> anyhow::Result<suyuan_api::Config> {
+    if max_connections == 0 {
+        bail!("--max-connections must be at least 1");
+    }
+    let seconds = |flag: &str, s: f64| {
+        std::time::Duration::try_from_secs_f64(s)
+            .ok()
+            .filter(|t| !t.is_zero())
+            .with_context(|| format!("{flag} {s} is not a positive number of seconds"))
+    };
+    Ok(suyuan_api::Config {
+        max_connections,
+        header_timeout: seconds("--header-timeout", header_timeout)?,
+        request_timeout: seconds("--request-timeout", request_timeout)?,
+        ..suyuan_api::Config::default()
+    })
+}
+
 /// Serves the log in `data`, creating it (with a new registrar key) if there is none.
-pub fn serve(data: &Path, listen: &str, cache_bytes: usize) -> anyhow::Result<ExitCode> {
+pub fn serve(
+    data: &Path,
+    listen: &str,
+    cache_bytes: usize,
+    config: suyuan_api::Config,
+) -> anyhow::Result<ExitCode> {
     suyuan_api::init_logging();
     if !data.join(suyuan_store::DB_FILE).exists() {
         super::init::run(data, None, None, "registrar", "Suyuan registrar", "CN")?;
     }
     let ledger = Ledger::open_with_cache(data, cache_bytes)
         .with_context(|| format!("opening the log in {}", data.display()))?;
-    run(ledger, listen, |addr, ledger| {
+    run(ledger, listen, config, |addr, ledger| {
         eprintln!("log {} ({} entries)", ledger.origin(), ledger.size());
         eprintln!("verifier key: {}", ledger.verifier_key());
         println!("listening on http://{addr}");
@@ -29,13 +57,12 @@ pub fn serve(data: &Path, listen: &str, cache_bytes: usize) -> anyhow::Result<Ex
 fn run(
     ledger: Ledger,
     listen: &str,
+    config: suyuan_api::Config,
     ready: impl FnOnce(std::net::SocketAddr, &Ledger),
 ) -> anyhow::Result<ExitCode> {
     let ledger = Arc::new(ledger);
     let l2 = ledger.clone();
-    suyuan_api::run(ledger, listen, suyuan_api::Config::default(), move |addr| {
-        ready(addr, &l2)
-    })?;
+    suyuan_api::run(ledger, listen, config, move |addr| ready(addr, &l2))?;
     Ok(ExitCode::SUCCESS)
 }
 
@@ -79,42 +106,47 @@ pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
         crate::commands::seed::seed(&dir, &scenario)?
     };
     let picks = demo_items(&ledger)?;
-    run(ledger, listen, move |addr, ledger| {
-        let host = if addr.ip().is_unspecified() {
-            format!("127.0.0.1:{}", addr.port())
-        } else {
-            addr.to_string()
-        };
-        let mut out = String::new();
-        out.push_str(&format!(
-            "\nSuyuan demo: log {} with {} entries, serving on http://{host}\n\n",
-            ledger.origin(),
-            ledger.size()
-        ));
-        out.push_str("Consumer pages (what the QR code on each item opens):\n");
-        for (what, item) in &picks {
+    run(
+        ledger,
+        listen,
+        suyuan_api::Config::default(),
+        move |addr, ledger| {
+            let host = if addr.ip().is_unspecified() {
+                format!("127.0.0.1:{}", addr.port())
+            } else {
+                addr.to_string()
+            };
+            let mut out = String::new();
             out.push_str(&format!(
-                "  {} http://{host}/{item}\n",
-                fit(what, LABEL_COLUMNS)
+                "\nSuyuan demo: log {} with {} entries, serving on http://{host}\n\n",
+                ledger.origin(),
+                ledger.size()
             ));
-        }
-        out.push_str(&format!(
-            "\nLog public key:  {}\nVerifier key:    {}\n",
-            ledger.log_public_key(),
-            ledger.verifier_key()
-        ));
-        if let Some((_, item)) = picks.first() {
+            out.push_str("Consumer pages (what the QR code on each item opens):\n");
+            for (what, item) in &picks {
+                out.push_str(&format!(
+                    "  {} http://{host}/{item}\n",
+                    fit(what, LABEL_COLUMNS)
+                ));
+            }
             out.push_str(&format!(
+                "\nLog public key:  {}\nVerifier key:    {}\n",
+                ledger.log_public_key(),
+                ledger.verifier_key()
+            ));
+            if let Some((_, item)) = picks.first() {
+                out.push_str(&format!(
                 "\nVerify an item from the command line:\n  suyuan verify --server http://{host} --item {item} --log-key {}\n",
                 ledger.verifier_key()
             ));
-        }
-        out.push_str(&format!(
+            }
+            out.push_str(&format!(
             "\nAPI: http://{host}/openapi.json  checkpoint: http://{host}/v1/checkpoint  metrics: http://{host}/metrics\nCtrl-C stops the server.\n"
         ));
-        print!("{out}");
-        let _ = std::io::stdout().flush();
-    })
+            print!("{out}");
+            let _ = std::io::stdout().flush();
+        },
+    )
 }
 
 /// A few telling items of the log: serialized units, a recalled lot, a parcel.

@@ -100,6 +100,15 @@ pub fn create(reader: &dyn LogReader, item: &str) -> Result<Bundle, HistoryError
     })
 }
 
+/// One entry as a bundle lists it.
+struct Listed<'a> {
+    bytes: Vec<u8>,
+    /// Listed under `registrations` (else under `entries`).
+    is_reg: bool,
+    proof: Vec<Digest>,
+    via: Option<&'a str>,
+}
+
 /// Verifies a bundle with the log key pinned.
 pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     let mut failures = Vec::new();
@@ -144,7 +153,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
         );
     }
     // Every entry: well-formed and included in the checkpoint's tree.
-    let mut all: BTreeMap<u64, (Vec<u8>, bool, Vec<Digest>, Option<&str>)> = BTreeMap::new();
+    let mut all: BTreeMap<u64, Listed<'_>> = BTreeMap::new();
     for (list, is_reg) in [("registrations", true), ("entries", false)] {
         for (i, e) in bundle[list]
             .as_array()
@@ -185,8 +194,13 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
                     format!("not included in the checkpoint of size {}: {err}", cp.size),
                 );
             }
-            let via = e["via"].as_str();
-            if all.insert(seq, (bytes, is_reg, proof, via)).is_some() {
+            let listed = Listed {
+                bytes,
+                is_reg,
+                proof,
+                via: e["via"].as_str(),
+            };
+            if all.insert(seq, listed).is_some() {
                 fail(Some(seq), "listed twice".into());
             }
         }
@@ -212,7 +226,16 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     let mut chain_counts: BTreeMap<&str, usize> = BTreeMap::new();
     let mut held = held::Held::new(&cp);
     let mut unreadable = false;
-    for (&seq, (bytes, is_reg, proof, _)) in &all {
+    for (
+        &seq,
+        Listed {
+            bytes,
+            is_reg,
+            proof,
+            ..
+        },
+    ) in &all
+    {
         let view = match EntryView::parse(bytes) {
             Ok(v) => v,
             Err(e) => {
@@ -272,8 +295,8 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     if !unreadable && !item.is_empty() {
         let listed = all
             .iter()
-            .filter(|(_, (_, is_reg, _, _))| !is_reg)
-            .map(|(&seq, (_, _, _, via))| (seq, *via));
+            .filter(|(_, l)| !l.is_reg)
+            .map(|(&seq, l)| (seq, l.via));
         for (seq, reason) in check_vias(&held, item, &chains, listed) {
             fail(seq, reason);
         }

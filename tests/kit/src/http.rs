@@ -18,11 +18,17 @@ pub struct Server {
 impl Server {
     /// Serves the store in `dir`, once it says where it listens.
     pub fn start(cli: Cli, dir: &Path) -> Server {
+        Server::start_with(cli, dir, &[])
+    }
+
+    /// [`Server::start`] with more `suyuan serve` flags (limits, timeouts).
+    pub fn start_with(cli: Cli, dir: &Path, flags: &[&str]) -> Server {
         let mut child = cli
             .command()
             .args(["serve", "--data"])
             .arg(dir)
             .args(["--listen", "127.0.0.1:0"])
+            .args(flags)
             .env("RUST_LOG", "warn")
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
