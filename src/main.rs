@@ -195,6 +195,14 @@ fn main() -> ExitCode {
     // pages cost a sixth of an audit.
     // SAFETY: sets a process-wide allocator option; no allocation is in flight.
     unsafe { libmimalloc_sys::mi_option_set(MI_OPTION_PURGE_DELAY, -1) };
+    // The store turns its engine's panics on a damaged file into named errors; those
+    // need no backtrace. Every other panic is reported as usual.
+    let report = std::panic::take_hook();
+    std::panic::set_hook(Box::new(move |info| {
+        if !suyuan_store::panic_is_guarded() {
+            report(info)
+        }
+    }));
     let cli = Cli::parse();
     let result = match cli.command {
         Command::Keygen { out } => commands::keygen::run(&out),
@@ -273,7 +281,35 @@ fn main() -> ExitCode {
         Ok(code) => code,
         Err(e) => {
             eprintln!("error: {e:#}");
-            ExitCode::from(2)
+            // A damaged store is a failure of what was read (1), not of the command (2).
+            if is_damage(&e) {
+                ExitCode::from(1)
+            } else {
+                ExitCode::from(2)
+            }
         }
     }
+}
+
+/// Whether an error says a store is damaged.
+fn is_damage(e: &anyhow::Error) -> bool {
+    e.chain().any(|cause| {
+        matches!(
+            cause.downcast_ref::<suyuan_store::StoreError>(),
+            Some(suyuan_store::StoreError::Corrupt(_))
+        ) || matches!(
+            cause.downcast_ref::<suyuan_core::storage::StorageError>(),
+            Some(suyuan_core::storage::StorageError::Corrupt(_))
+        ) || matches!(
+            cause.downcast_ref::<suyuan_store::LedgerError>(),
+            Some(suyuan_store::LedgerError::Store(
+                suyuan_store::StoreError::Corrupt(_)
+            ))
+        ) || matches!(
+            cause.downcast_ref::<suyuan_core::history::HistoryError>(),
+            Some(suyuan_core::history::HistoryError::Store(
+                suyuan_core::storage::StorageError::Corrupt(_)
+            ))
+        )
+    })
 }

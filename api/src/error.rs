@@ -107,7 +107,9 @@ impl IntoResponse for ApiError {
         )
             .into_response();
         // Unavailable for now (draining, or the disk is full): say when to come back.
-        if self.status == StatusCode::SERVICE_UNAVAILABLE {
+        if self.status == StatusCode::SERVICE_UNAVAILABLE
+            || self.status == StatusCode::INSUFFICIENT_STORAGE
+        {
             response.headers_mut().insert(
                 axum::http::header::RETRY_AFTER,
                 axum::http::HeaderValue::from_static("5"),

@@ -207,6 +207,7 @@ pub fn router(state: Shared) -> Router {
         .route("/lookup", get(resolver::lookup))
         .route("/healthz", get(metrics::healthz))
         .route("/metrics", get(metrics::metrics))
+        .route("/readyz", get(metrics::readyz))
         .route("/openapi.json", get(openapi::openapi_json))
         .fallback(resolver::not_found)
         .layer(axum::middleware::from_fn_with_state(
@@ -248,7 +249,8 @@ pub async fn serve(
         .layer(tower_http::timeout::TimeoutLayer::with_status_code(
             axum::http::StatusCode::REQUEST_TIMEOUT,
             config.request_timeout,
-        ));
+        ))
+        .layer(tower_http::catch_panic::CatchPanicLayer::custom(panicked));
     let max = config.max_connections;
     let permits = Arc::new(tokio::sync::Semaphore::new(max));
     let mut shutdown = std::pin::pin!(shutdown);
@@ -329,6 +331,20 @@ pub async fn serve(
     })
     .await;
     Ok(())
+}
+
+/// A handler that panicked answers 500 with the shared error shape, and the server stays
+/// up (reads of a damaged store are already named errors; this is the last line).
+fn panicked(panic: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    let message = panic
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| panic.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "no message".into());
+    tracing::error!("a handler panicked: {message}");
+    axum::response::IntoResponse::into_response(error::ApiError::internal(format!(
+        "the request failed inside the server: {message}"
+    )))
 }
 
 /// During the drain every answer closes its connection, so that connections end as

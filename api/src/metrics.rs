@@ -127,6 +127,7 @@ impl Metrics {
             "private_part",
             "unsupported_media_type",
             "shutting_down",
+            "disk_full",
         ] {
             refusals.with_label_values(&[c]);
         }
@@ -189,6 +190,32 @@ pub async fn metrics(State(state): State<Shared>) -> Response {
         .into_response()
 }
 
+/// `GET /readyz`: whether the server takes writes. 200 `ready`; 503 while the write side
+/// is down (the last commit failed: `"write": "disk_full"` or `"failed"`, with the
+/// reason) or shutting down. Reads are served either way (`/healthz`).
+#[utoipa::path(get, path = "/readyz", tag = "operations",
+    responses((status = 200, body = crate::wire::Readiness), (status = 503, body = crate::wire::Readiness)))]
+pub async fn readyz(State(state): State<Shared>) -> Response {
+    let down = state.ledger.write_down();
+    let (write, reason) = match (&down, state.shutting_down()) {
+        (_, true) => ("shutting_down", Some("the server is draining".to_string())),
+        (Some(d), false) if d.disk_full => ("disk_full", Some(d.reason.clone())),
+        (Some(d), false) => ("failed", Some(d.reason.clone())),
+        (None, false) => ("ok", None),
+    };
+    let code = if write == "ok" {
+        StatusCode::OK
+    } else {
+        StatusCode::SERVICE_UNAVAILABLE
+    };
+    let body = crate::wire::Readiness {
+        status: if write == "ok" { "ready" } else { "not_ready" }.into(),
+        write: write.into(),
+        reason,
+    };
+    (code, axum::Json(body)).into_response()
+}
+
 /// `GET /healthz`: 200 while serving, 503 while shutting down or if the store fails.
 #[utoipa::path(get, path = "/healthz", tag = "operations",
     responses((status = 200, body = crate::wire::Health), (status = 503, body = crate::wire::Health)))]
@@ -212,6 +239,12 @@ pub async fn healthz(State(state): State<Shared>) -> Response {
             entries: size.unwrap_or(0),
             origin: state.ledger.origin().to_string(),
             cache: state.cache_state().name().into(),
+            write: if state.ledger.write_down().is_some() {
+                "down"
+            } else {
+                "ok"
+            }
+            .into(),
         }),
     )
         .into_response()

@@ -25,6 +25,7 @@ use utoipa::{Modify, OpenApi};
         crate::read::document,
         crate::resolver::resolve,
         crate::metrics::healthz,
+        crate::metrics::readyz,
         crate::metrics::metrics,
     ),
     tags(

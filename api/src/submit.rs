@@ -88,6 +88,16 @@ fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {
         WriteError::Store(m) => ApiError::internal(format!(
             "the log could not store the submission (nothing was stored): {m}"
         )),
+        WriteError::DiskFull(m) => {
+            state.metrics.rejected("disk_full", n);
+            ApiError::new(
+                StatusCode::INSUFFICIENT_STORAGE,
+                "disk_full",
+                format!(
+                    "the log's disk is full: nothing was stored; reads still work; retry once space is freed ({m})"
+                ),
+            )
+        }
     }
 }
 
@@ -104,6 +114,7 @@ fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {
         (status = 415, description = "Not application/json", body = crate::wire::ErrorBody),
         (status = 422, description = "Invalid event, missing reference, future time, conflict, or private part mismatch", body = crate::wire::ErrorBody),
         (status = 503, description = "Shutting down; nothing stored", body = crate::wire::ErrorBody),
+        (status = 507, description = "The disk is full; nothing stored; retry after Retry-After seconds", body = crate::wire::ErrorBody),
     ))]
 pub async fn submit_event(
     State(state): State<Shared>,
@@ -144,6 +155,7 @@ pub async fn submit_event(
         (status = 415, description = "Not application/json", body = crate::wire::ErrorBody),
         (status = 422, description = "An event is invalid (field names which); nothing stored", body = crate::wire::ErrorBody),
         (status = 503, description = "Shutting down; nothing stored", body = crate::wire::ErrorBody),
+        (status = 507, description = "The disk is full; nothing stored", body = crate::wire::ErrorBody),
     ))]
 pub async fn submit_batch(
     State(state): State<Shared>,

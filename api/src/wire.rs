@@ -231,6 +231,19 @@ pub struct Health {
     /// The page cache: `warming` (being filled since start; reads are slower), `warm`,
     /// `failed` (the log says why; reads work, from the store) or `cold` (not warmed).
     pub cache: String,
+    /// The write side: `ok`, or `down` when the last commit failed (see `/readyz`).
+    pub write: String,
+}
+
+/// Whether the server takes writes (`GET /readyz`).
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct Readiness {
+    /// `ready` or `not_ready`.
+    pub status: String,
+    /// `ok`, `disk_full`, `failed` or `shutting_down`.
+    pub write: String,
+    /// Why not, when not.
+    pub reason: Option<String>,
 }
 
 /// An evidence bundle is served as the format defines it (docs/FORMAT.md §10).

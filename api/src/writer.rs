@@ -35,6 +35,8 @@ pub enum WriteError {
     Closed,
     #[error("storage error: {0}")]
     Store(String),
+    #[error("the disk is full: {0}")]
+    DiskFull(String),
 }
 
 struct Job {
@@ -139,8 +141,13 @@ fn run(ledger: &Ledger, metrics: &Metrics, rx: &Mutex<mpsc::Receiver<Job>>) {
             Err(e) => {
                 tracing::error!(error = %e, "group commit failed; nothing of it was stored");
                 metrics.store_errors.inc();
+                let full = e.is_disk_full();
                 for reply in replies {
-                    let _ = reply.send(Err(WriteError::Store(e.to_string())));
+                    let _ = reply.send(Err(if full {
+                        WriteError::DiskFull(e.to_string())
+                    } else {
+                        WriteError::Store(e.to_string())
+                    }));
                 }
             }
         }

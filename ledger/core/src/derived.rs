@@ -19,8 +19,9 @@ const NAMED_PER_INDEX: usize = 20;
 #[derive(Default)]
 pub struct DerivedIndexes {
     postings: [BTreeMap<String, Vec<u64>>; 4],
-    /// Per seq: event id and entry hash.
-    hashes: Vec<(Digest, Digest)>,
+    /// Seq → event id and entry hash (entries that do not parse are missing: the
+    /// audit names them on their own).
+    hashes: BTreeMap<u64, (Digest, Digest)>,
 }
 
 impl DerivedIndexes {
@@ -47,8 +48,7 @@ impl DerivedIndexes {
         }
         push(Index::Actor, event.actor.0.clone());
         push(Index::Type, event.kind.as_str().to_string());
-        debug_assert_eq!(self.hashes.len() as u64, seq);
-        self.hashes.push((event_id, entry_hash));
+        self.hashes.insert(seq, (event_id, entry_hash));
     }
 
     /// Every difference between these indexes (and `registry`, the actor records the
@@ -92,7 +92,7 @@ impl DerivedIndexes {
             name_all(&mut failures, index.table(), differences);
         }
         let mut differences = Vec::new();
-        for (seq, (event_id, entry_hash)) in (0u64..).zip(&self.hashes) {
+        for (&seq, (event_id, entry_hash)) in &self.hashes {
             let by_id = reader.seq_by_event_id(event_id)?;
             let by_hash = reader.seq_by_entry_hash(entry_hash)?;
             if by_id != Some(seq) || by_hash != Some(seq) {

@@ -360,7 +360,7 @@ fn parsers_never_panic() {
         }
     });
     let key = c.key.clone();
-    total += fuzz("export", &[c.export.clone()], |b| {
+    total += fuzz("export", std::slice::from_ref(&c.export), |b| {
         let _ = audit_export(b, key.clone(), &|_| {});
     });
     total += fuzz("item", &c.items, |b| {

@@ -57,7 +57,14 @@ struct State {
 }
 
 pub struct Ledger {
-    db: Database,
+    /// The open database. Replaced by a fresh handle after a failed commit (see
+    /// [`Ledger::reopen`]): redb refuses every later read and write of a handle that saw
+    /// an I/O error, and a full disk is one that passes.
+    db: RwLock<Option<Arc<Database>>>,
+    /// Why the write side is down (the last commit failed on I/O), if it is.
+    write_down: Mutex<Option<WriteDown>>,
+    /// How to open the database again when not through its path (a test's backend).
+    opener: Option<Opener>,
     dir: PathBuf,
     origin: String,
     log_key: SecretKey,
@@ -82,6 +89,23 @@ pub struct Ledger {
 
 mod append;
 mod writer;
+
+/// Opens the database through something other than its path.
+type Opener = Box<dyn Fn() -> Result<Database, StoreError> + Send + Sync>;
+
+/// Why the write side is down.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct WriteDown {
+    /// The disk is full (the commit failed with ENOSPC); writes resume when space returns.
+    pub disk_full: bool,
+    pub reason: String,
+}
+
+/// The store has no logger of its own; a failed reopen is retried on the next use and
+/// surfaces there as an error, so this only notes it on stderr.
+fn tracing_free_log(message: &str) {
+    eprintln!("suyuan-store: {message}");
+}
 
 pub(crate) use writer::WriteTables;
 
@@ -165,18 +189,35 @@ impl Ledger {
         Ledger::from_parts(db, dir, read_log_key(dir)?, cache_bytes)
     }
 
-    /// [`Ledger::open`] of the log in `dir` whose database file is reached through
-    /// `backend` (see [`crate::tables::open_database_on`]), with the same integrity checks.
-    pub fn open_on_backend(
+    /// [`Ledger::open`] of the log in `dir` whose database file is reached through the
+    /// backends `backend` makes (see [`crate::tables::open_database_on`]; a fresh one
+    /// each time the handle is replaced after a failed commit), with the same checks.
+    pub fn open_on_backend<B: redb::StorageBackend>(
         dir: &Path,
-        backend: impl redb::StorageBackend,
+        backend: impl Fn() -> Result<B, StoreError> + Send + Sync + 'static,
     ) -> Result<Ledger, crate::LedgerError> {
         let cache_bytes = crate::tables::DEFAULT_CACHE_BYTES;
-        let db = crate::tables::open_database_on(backend, cache_bytes)?;
-        Ledger::from_parts(db, dir, read_log_key(dir)?, cache_bytes)
+        let opener: Opener =
+            Box::new(move || crate::tables::open_database_on(backend()?, cache_bytes));
+        let db = opener()?;
+        let mut ledger = Ledger::from_parts(db, dir, read_log_key(dir)?, cache_bytes)?;
+        ledger.opener = Some(opener);
+        Ok(ledger)
     }
 
     fn from_parts(
+        db: Database,
+        dir: &Path,
+        log_key: SecretKey,
+        cache_bytes: usize,
+    ) -> Result<Ledger, crate::LedgerError> {
+        crate::guard::guard("opening the store", || {
+            Ledger::load(db, dir, log_key, cache_bytes)
+        })
+    }
+
+    /// Reads what the ledger keeps in memory, checking the store's integrity.
+    fn load(
         db: Database,
         dir: &Path,
         log_key: SecretKey,
@@ -258,7 +299,9 @@ impl Ledger {
         }
         drop(meta);
         Ok(Ledger {
-            db,
+            db: RwLock::new(Some(Arc::new(db))),
+            write_down: Mutex::new(None),
+            opener: None,
             dir: dir.to_path_buf(),
             origin,
             log_key,
@@ -284,12 +327,17 @@ impl Ledger {
     /// page cache, as much as fits in its read share (see [`crate::warm`]). Meant for a
     /// background thread of a server at start.
     pub fn warm_cache(&self) -> Result<crate::warm::Warmed, StoreError> {
+        crate::guard::guard("warming the cache", || self.warm_cache_unguarded())
+    }
+
+    fn warm_cache_unguarded(&self) -> Result<crate::warm::Warmed, StoreError> {
         // redb gives reads nine tenths of the cache; leave a margin for the pages
         // that new requests and commits bring in meanwhile.
         // The hash tiles go to the ledger's own tile cache, which proofs read first.
-        self.tiles.fill(&self.db.begin_read()?)?;
+        let db = self.db()?;
+        self.tiles.fill(&db.begin_read()?)?;
         let budget = self.cache_bytes as u64 / 10 * 8;
-        crate::warm::warm(&self.db, budget)
+        crate::warm::warm(&db, budget)
     }
 
     pub fn dir(&self) -> &Path {
@@ -305,8 +353,66 @@ impl Ledger {
     pub fn verifier_key(&self) -> String {
         LogKey::verifier_key(&self.origin, &self.log_key.public())
     }
-    pub fn database(&self) -> &Database {
-        &self.db
+
+    /// The open database, or why there is none (a reopen after a failed commit that
+    /// could not finish yet).
+    fn db(&self) -> Result<Arc<Database>, StoreError> {
+        if let Some(db) = &*self.db.read().unwrap_or_else(|p| p.into_inner()) {
+            return Ok(db.clone());
+        }
+        self.reopen()
+    }
+
+    /// Replaces the database handle after a failed commit: the store on disk holds what
+    /// was last committed (redb's commits are atomic), so a fresh handle reads and writes
+    /// it again. Readers still holding the old handle's snapshots keep its file lock for
+    /// as long as their requests last, so this waits for them a little, then leaves the
+    /// next read or write to try again.
+    fn reopen(&self) -> Result<Arc<Database>, StoreError> {
+        let mut slot = self.db.write().unwrap_or_else(|p| p.into_inner());
+        if let Some(db) = &*slot {
+            return Ok(db.clone());
+        }
+        let mut last = None;
+        for _ in 0..100 {
+            let opened = match &self.opener {
+                Some(open) => open(),
+                None => open_database(&self.dir, false, self.cache_bytes),
+            };
+            match opened {
+                Ok(db) => {
+                    let db = Arc::new(db);
+                    *slot = Some(db.clone());
+                    return Ok(db);
+                }
+                // Old snapshots still hold the file: wait for them.
+                Err(StoreError::Db(e)) if matches!(*e, redb::Error::DatabaseAlreadyOpen) => {
+                    last = Some(StoreError::Db(e))
+                }
+                Err(e) => return Err(e),
+            }
+            std::thread::sleep(std::time::Duration::from_millis(20));
+        }
+        Err(last.expect("at least one attempt"))
+    }
+
+    /// Drops the handle that saw an I/O error and opens a fresh one (or leaves that to
+    /// the next call of [`Ledger::db`]).
+    fn discard_handle(&self) {
+        let old = self.db.write().unwrap_or_else(|p| p.into_inner()).take();
+        drop(old);
+        if let Err(e) = self.reopen() {
+            tracing_free_log(&format!("reopening the store after a failed commit: {e}"));
+        }
+    }
+
+    /// Why the write side is down, if it is: the last commit failed on I/O (a full disk
+    /// says so). Cleared by the next commit that succeeds.
+    pub fn write_down(&self) -> Option<WriteDown> {
+        self.write_down
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
     }
 
     // ---- reads ----
@@ -340,7 +446,7 @@ impl Ledger {
 
     /// The latest checkpoint.
     pub fn latest_checkpoint(&self) -> Result<Checkpoint, StoreError> {
-        let txn = self.db.begin_read()?;
+        let txn = self.db()?.begin_read()?;
         let t = txn.open_table(CHECKPOINTS)?;
         let (_, note) = t
             .last()?
@@ -367,7 +473,7 @@ impl Ledger {
     /// A read transaction, for callers that need many reads from one snapshot.
     pub fn read(&self) -> Result<crate::reader::Reader, StoreError> {
         crate::reader::Reader::with_caches(
-            self.db.begin_read()?,
+            self.db()?.begin_read()?,
             self.hashes.clone(),
             self.tiles.clone(),
         )
@@ -383,7 +489,7 @@ impl Ledger {
                 "indexes cannot be rebuilt while events are being appended".into(),
             ));
         }
-        let (count, registry, hashes) = rebuild_derived(&self.db)?;
+        let (count, registry, hashes) = rebuild_derived(&*self.db()?)?;
         *self
             .committed_registry
             .write()

@@ -12,6 +12,7 @@
 //! [`Ledger::rebuild_indexes`]; a store that fails its integrity checks at open is
 //! refused with a named error rather than served.
 
+mod guard;
 mod hash_index;
 mod index;
 mod key_file;
@@ -21,8 +22,9 @@ mod tables;
 mod tiles;
 mod warm;
 
+pub use guard::panic_is_guarded;
 pub use key_file::{read_key_file, write_key_file};
-pub use ledger::{BatchOutcome, Ledger, RegistrarSpec, Submission};
+pub use ledger::{BatchOutcome, Ledger, RegistrarSpec, Submission, WriteDown};
 pub use reader::Reader;
 pub use tables::{StoreError, DB_FILE, DEFAULT_CACHE_BYTES};
 pub use warm::Warmed;
@@ -56,3 +58,9 @@ ledger_from_redb!(
     redb::StorageError,
     redb::CommitError
 );
+
+impl From<suyuan_core::storage::StorageError> for LedgerError {
+    fn from(e: suyuan_core::storage::StorageError) -> Self {
+        LedgerError::Store(e.into())
+    }
+}

@@ -46,8 +46,10 @@ impl Reader {
     /// A reader over the latest snapshot of the store in `dir`, on its own: for tools
     /// that read a store without a `Ledger` (an offline audit).
     pub fn open_dir(dir: &std::path::Path) -> Result<Reader, StoreError> {
-        let db = crate::tables::open_database(dir, false, crate::tables::DEFAULT_CACHE_BYTES)?;
-        Reader::open(db.begin_read()?, None)
+        crate::guard::guard("opening the store", || {
+            let db = crate::tables::open_database(dir, false, crate::tables::DEFAULT_CACHE_BYTES)?;
+            Reader::open(db.begin_read()?, None)
+        })
     }
 
     fn open(txn: ReadTransaction, tiles: Option<Arc<TileCache>>) -> Result<Reader, StoreError> {
@@ -74,10 +76,12 @@ impl Reader {
 
     /// A metadata value (`origin`, `log_public_key`, `format_version`).
     pub fn meta(&self, key: &str) -> Result<Option<String>, StoreError> {
-        Ok(self
-            .meta
-            .get(key)?
-            .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
+        crate::guard::guard("reading the store's metadata", || {
+            Ok(self
+                .meta
+                .get(key)?
+                .map(|v| String::from_utf8_lossy(v.value()).into_owned()))
+        })
     }
 
     fn find_hash(&self, hash: &Digest, kind: HashKind) -> Result<Option<u64>, StoreError> {
@@ -119,100 +123,130 @@ impl LogReader for Reader {
         self.size
     }
     fn entry(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(bytes_at(&self.entries, seq)?)
+        crate::guard::guard("reading the store (entry)", || {
+            Ok(bytes_at(&self.entries, seq)?)
+        })
     }
     /// One ordered scan of the entries and, when asked, one of the private parts beside it.
     fn for_each_entry(&self, private: bool, f: &mut EntryVisitor<'_>) -> Result<(), StorageError> {
-        let store = |e: redb::StorageError| StorageError::from(StoreError::from(e));
-        let mut parts = if private {
-            Some(self.private.iter().map_err(store)?.peekable())
-        } else {
-            None
-        };
-        for row in self.entries.iter().map_err(store)? {
-            let (k, v) = row.map_err(store)?;
-            let seq = k.value();
-            let mut part = None;
-            if let Some(parts) = parts.as_mut() {
-                while let Some(row) =
-                    parts.next_if(|r| !matches!(r, Ok((pk, _)) if pk.value() > seq))
-                {
-                    let (pk, pv) = row.map_err(store)?;
-                    if pk.value() == seq {
-                        part = Some(pv.value().to_vec());
+        crate::guard::guard("reading the store (for_each_entry)", || {
+            let store = |e: redb::StorageError| StorageError::from(StoreError::from(e));
+            let mut parts = if private {
+                Some(self.private.iter().map_err(store)?.peekable())
+            } else {
+                None
+            };
+            for row in self.entries.iter().map_err(store)? {
+                let (k, v) = row.map_err(store)?;
+                let seq = k.value();
+                let mut part = None;
+                if let Some(parts) = parts.as_mut() {
+                    while let Some(row) =
+                        parts.next_if(|r| !matches!(r, Ok((pk, _)) if pk.value() > seq))
+                    {
+                        let (pk, pv) = row.map_err(store)?;
+                        if pk.value() == seq {
+                            part = Some(pv.value().to_vec());
+                        }
                     }
                 }
+                f(seq, v.value(), part.as_deref())?;
             }
-            f(seq, v.value(), part.as_deref())?;
-        }
-        Ok(())
+            Ok(())
+        })
     }
     fn private_part(&self, seq: u64) -> Result<Option<Vec<u8>>, StorageError> {
-        Ok(bytes_at(&self.private, seq)?)
+        crate::guard::guard("reading the store (private_part)", || {
+            Ok(bytes_at(&self.private, seq)?)
+        })
     }
     fn seq_by_entry_hash(&self, hash: &Digest) -> Result<Option<u64>, StorageError> {
-        Ok(self.find_hash(hash, HashKind::EntryHash)?)
+        crate::guard::guard("reading the store (seq_by_entry_hash)", || {
+            Ok(self.find_hash(hash, HashKind::EntryHash)?)
+        })
     }
     fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StorageError> {
-        Ok(self.find_hash(id, HashKind::EventId)?)
+        crate::guard::guard("reading the store (seq_by_event_id)", || {
+            Ok(self.find_hash(id, HashKind::EventId)?)
+        })
     }
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Self::postings(&self.by_chain, key, CHAIN_RECORD)?)
+        crate::guard::guard("reading the store (chain)", || {
+            Ok(Self::postings(&self.by_chain, key, CHAIN_RECORD)?)
+        })
     }
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Self::postings(&self.by_document, key, SEQ_RECORD)?)
+        crate::guard::guard("reading the store (document)", || {
+            Ok(Self::postings(&self.by_document, key, SEQ_RECORD)?)
+        })
     }
     fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Self::postings(&self.by_type, kind, SEQ_RECORD)?)
+        crate::guard::guard("reading the store (by_type)", || {
+            Ok(Self::postings(&self.by_type, kind, SEQ_RECORD)?)
+        })
     }
     fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(Self::postings(&self.by_actor, actor, SEQ_RECORD)?)
+        crate::guard::guard("reading the store (by_actor)", || {
+            Ok(Self::postings(&self.by_actor, actor, SEQ_RECORD)?)
+        })
     }
     fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError> {
-        let (k, v) = self
-            .checkpoints
-            .last()
-            .map_err(StoreError::from)?
-            .ok_or_else(|| StorageError::Corrupt("no checkpoint".into()))?;
-        Ok((k.value(), v.value().to_string()))
+        crate::guard::guard("reading the store (latest_checkpoint_note)", || {
+            let (k, v) = self
+                .checkpoints
+                .last()
+                .map_err(StoreError::from)?
+                .ok_or_else(|| StorageError::Corrupt("no checkpoint".into()))?;
+            Ok((k.value(), v.value().to_string()))
+        })
     }
     fn checkpoint_notes(&self) -> Result<Vec<String>, StorageError> {
-        let mut out = Vec::new();
-        for row in self.checkpoints.iter().map_err(StoreError::from)? {
-            out.push(row.map_err(StoreError::from)?.1.value().to_string());
-        }
-        Ok(out)
+        crate::guard::guard("reading the store (checkpoint_notes)", || {
+            let mut out = Vec::new();
+            for row in self.checkpoints.iter().map_err(StoreError::from)? {
+                out.push(row.map_err(StoreError::from)?.1.value().to_string());
+            }
+            Ok(out)
+        })
     }
     fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StorageError> {
-        if seq >= size || size > self.size {
-            return Err(StorageError::Corrupt(format!(
-                "no leaf {seq} in a tree of size {size}"
-            )));
-        }
-        let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
-        Ok(merkle::inclusion_proof_memo(
-            &self.nodes,
-            seq,
-            size,
-            &mut paths,
-        )?)
+        crate::guard::guard("reading the store (inclusion_proof)", || {
+            if seq >= size || size > self.size {
+                return Err(StorageError::Corrupt(format!(
+                    "no leaf {seq} in a tree of size {size}"
+                )));
+            }
+            let mut paths = self.paths.lock().unwrap_or_else(|p| p.into_inner());
+            Ok(merkle::inclusion_proof_memo(
+                &self.nodes,
+                seq,
+                size,
+                &mut paths,
+            )?)
+        })
     }
     fn consistency_proof(&self, first: u64, second: u64) -> Result<Vec<Digest>, StorageError> {
-        if first > second || second > self.size {
-            return Err(StorageError::Corrupt(format!(
-                "no consistency proof from {first} to {second}"
-            )));
-        }
-        Ok(merkle::consistency_proof(&self.nodes, first, second)?)
+        crate::guard::guard("reading the store (consistency_proof)", || {
+            if first > second || second > self.size {
+                return Err(StorageError::Corrupt(format!(
+                    "no consistency proof from {first} to {second}"
+                )));
+            }
+            Ok(merkle::consistency_proof(&self.nodes, first, second)?)
+        })
     }
     fn root(&self, size: u64) -> Result<Digest, StorageError> {
-        Ok(merkle::root(&self.nodes, size)?)
+        crate::guard::guard("reading the store (root)", || {
+            Ok(merkle::root(&self.nodes, size)?)
+        })
     }
     fn for_each_node(
         &self,
         f: &mut dyn FnMut(u8, u64, Digest) -> bool,
     ) -> Result<(), StorageError> {
-        Ok(self.nodes.for_each(f)?)
+        crate::guard::guard("reading the store (for_each_node)", || {
+            Ok(self.nodes.for_each(f)?)
+        })
     }
 
     fn for_each_posting(
@@ -220,50 +254,55 @@ impl LogReader for Reader {
         index: Index,
         f: &mut PostingVisitor<'_>,
     ) -> Result<(), StorageError> {
-        let (table, record) = match index {
-            Index::Chain => (&self.by_chain, CHAIN_RECORD),
-            Index::Document => (&self.by_document, SEQ_RECORD),
-            Index::Actor => (&self.by_actor, SEQ_RECORD),
-            Index::Type => (&self.by_type, SEQ_RECORD),
-        };
-        // Rows are (key, first seq) in key order; one key's rows are consecutive.
-        let mut current: Option<(String, Vec<u64>)> = None;
-        for row in table.iter().map_err(StoreError::from)? {
-            let (k, v) = row.map_err(StoreError::from)?;
-            let (key, first) = k.value();
-            let value = v.value();
-            if value.is_empty() || value.len() % record != 0 {
-                return Err(StorageError::Corrupt(format!(
-                    "{} row ({key:?}, {first}) is {} bytes long",
-                    index.table(),
-                    value.len()
-                )));
-            }
-            let seqs = value.chunks_exact(record).map(record_seq);
-            match &mut current {
-                Some((k, list)) if k == key => list.extend(seqs),
-                _ => {
-                    if let Some((k, list)) = current.take() {
-                        f(&k, list)?;
+        crate::guard::guard("reading the store (for_each_posting)", || {
+            let (table, record) = match index {
+                Index::Chain => (&self.by_chain, CHAIN_RECORD),
+                Index::Document => (&self.by_document, SEQ_RECORD),
+                Index::Actor => (&self.by_actor, SEQ_RECORD),
+                Index::Type => (&self.by_type, SEQ_RECORD),
+            };
+            // Rows are (key, first seq) in key order; one key's rows are consecutive.
+            let mut current: Option<(String, Vec<u64>)> = None;
+            for row in table.iter().map_err(StoreError::from)? {
+                let (k, v) = row.map_err(StoreError::from)?;
+                let (key, first) = k.value();
+                let value = v.value();
+                if value.is_empty() || value.len() % record != 0 {
+                    return Err(StorageError::Corrupt(format!(
+                        "{} row ({key:?}, {first}) is {} bytes long",
+                        index.table(),
+                        value.len()
+                    )));
+                }
+                let seqs = value.chunks_exact(record).map(record_seq);
+                match &mut current {
+                    Some((k, list)) if k == key => list.extend(seqs),
+                    _ => {
+                        if let Some((k, list)) = current.take() {
+                            f(&k, list)?;
+                        }
+                        current = Some((key.to_string(), seqs.collect()));
                     }
-                    current = Some((key.to_string(), seqs.collect()));
                 }
             }
-        }
-        if let Some((k, list)) = current {
-            f(&k, list)?;
-        }
-        Ok(())
+            if let Some((k, list)) = current {
+                f(&k, list)?;
+            }
+            Ok(())
+        })
     }
 
     fn actor_records(&self) -> Result<Vec<ActorRecord>, StorageError> {
-        let mut records = Vec::new();
-        for row in self.actors.iter().map_err(StoreError::from)? {
-            let (k, v) = row.map_err(StoreError::from)?;
-            let record: ActorRecord = serde_json::from_slice(v.value())
-                .map_err(|e| StorageError::Corrupt(format!("actor record {:?}: {e}", k.value())))?;
-            records.push(record);
-        }
-        Ok(records)
+        crate::guard::guard("reading the store (actor_records)", || {
+            let mut records = Vec::new();
+            for row in self.actors.iter().map_err(StoreError::from)? {
+                let (k, v) = row.map_err(StoreError::from)?;
+                let record: ActorRecord = serde_json::from_slice(v.value()).map_err(|e| {
+                    StorageError::Corrupt(format!("actor record {:?}: {e}", k.value()))
+                })?;
+                records.push(record);
+            }
+            Ok(records)
+        })
     }
 }

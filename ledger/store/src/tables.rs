@@ -60,8 +60,31 @@ pub enum StoreError {
     AlreadyInitialized(String),
     #[error("store failed its integrity check: {0}")]
     Corrupt(String),
-    #[error("an earlier group this one was admitted against failed to commit ({0}); nothing of this group was stored")]
-    EarlierGroupFailed(String),
+    #[error("an earlier group this one was admitted against failed to commit ({reason}); nothing of this group was stored")]
+    EarlierGroupFailed { reason: String, disk_full: bool },
+}
+
+impl StoreError {
+    /// Whether the disk refused to store more (ENOSPC), here or in the group this one
+    /// was admitted against.
+    pub fn is_disk_full(&self) -> bool {
+        match self {
+            StoreError::EarlierGroupFailed { disk_full, .. } => *disk_full,
+            StoreError::Db(e) => matches!(&**e, redb::Error::Io(io) if is_full(io)),
+            StoreError::Io { source, .. } => is_full(source),
+            _ => false,
+        }
+    }
+
+    /// Whether this is an I/O failure of the database file, after which redb refuses
+    /// every further use of the handle that saw it.
+    pub fn is_io(&self) -> bool {
+        matches!(self, StoreError::Db(e) if matches!(&**e, redb::Error::Io(_) | redb::Error::PreviousIo))
+    }
+}
+
+fn is_full(e: &std::io::Error) -> bool {
+    e.kind() == std::io::ErrorKind::StorageFull || e.raw_os_error() == Some(28)
 }
 
 macro_rules! from_redb {
@@ -134,12 +157,14 @@ pub fn open_database(dir: &Path, create: bool, cache_bytes: usize) -> Result<Dat
     if !create && !path.exists() {
         return Err(StoreError::NotInitialized(dir.display().to_string()));
     }
-    let mut builder = Database::builder();
-    builder.set_cache_size(cache_bytes);
-    Ok(if create {
-        builder.create(&path)?
-    } else {
-        builder.open(&path)?
+    crate::guard::guard("opening the database file", || {
+        let mut builder = Database::builder();
+        builder.set_cache_size(cache_bytes);
+        Ok(if create {
+            builder.create(&path)?
+        } else {
+            builder.open(&path)?
+        })
     })
 }
 
@@ -150,9 +175,11 @@ pub fn open_database_on(
     backend: impl redb::StorageBackend,
     cache_bytes: usize,
 ) -> Result<Database, StoreError> {
-    let mut builder = Database::builder();
-    builder.set_cache_size(cache_bytes);
-    Ok(builder.create_with_backend(backend)?)
+    crate::guard::guard("opening the database file", || {
+        let mut builder = Database::builder();
+        builder.set_cache_size(cache_bytes);
+        Ok(builder.create_with_backend(backend)?)
+    })
 }
 
 /// Number of entries stored.

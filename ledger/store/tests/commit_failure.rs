@@ -65,14 +65,21 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
     drop(store::ledger(&dir, &Party::registrar(), &[&farm]));
 
     let fail = Arc::new(AtomicBool::new(false));
-    let file = std::fs::OpenOptions::new()
-        .read(true)
-        .write(true)
-        .open(dir.join(suyuan_store::DB_FILE))
-        .unwrap();
-    let disk = FailingDisk {
-        file: redb::backends::FileBackend::new(file).unwrap(),
-        fail: fail.clone(),
+    let path = dir.join(suyuan_store::DB_FILE);
+    let failing = fail.clone();
+    let disk = move || {
+        let file = std::fs::OpenOptions::new()
+            .read(true)
+            .write(true)
+            .open(&path)
+            .map_err(|e| StoreError::Io {
+                path: path.clone(),
+                source: e,
+            })?;
+        Ok(FailingDisk {
+            file: redb::backends::FileBackend::new(file)?,
+            fail: failing.clone(),
+        })
     };
     let ledger = Ledger::open_on_backend(&dir, disk).unwrap();
 
@@ -104,15 +111,14 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
             .collect();
         handles.into_iter().map(|h| h.join().unwrap()).collect()
     });
-    // The group that met the failure gets the disk's error; a group behind it, either
-    // the failure of the group it was admitted against or redb's refusal to write again
-    // before the store is reopened.
+    // The group that met the failure gets the disk's error; a group behind it, the
+    // failure of the group it was admitted against, or the disk's error again.
     let mut disk_errors = 0;
     for outcome in outcomes {
         match outcome {
             Err(StoreError::Db(e)) if matches!(*e, redb::Error::Io(_)) => disk_errors += 1,
             Err(StoreError::Db(e)) if matches!(*e, redb::Error::PreviousIo) => {}
-            Err(StoreError::EarlierGroupFailed(_)) => {}
+            Err(StoreError::EarlierGroupFailed { .. }) => {}
             Err(e) => panic!("unexpected error: {e}"),
             Ok(out) => panic!(
                 "a group was acknowledged while the disk failed: {:?}",
@@ -120,7 +126,9 @@ fn a_failed_commit_acknowledges_nothing_and_the_store_keeps_what_was_receipted()
             ),
         }
     }
-    assert_eq!(disk_errors, 1, "one group met the failure itself");
+    // At least one group met the disk's failure; groups sequenced after it was rolled
+    // back try the disk again, through a fresh handle, and may meet it themselves.
+    assert!(disk_errors >= 1, "a group met the failure itself");
     assert_eq!(ledger.size(), committed, "the committed size is unchanged");
     drop(ledger);
     fail.store(false, Ordering::SeqCst);

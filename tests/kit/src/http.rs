@@ -23,6 +23,16 @@ impl Server {
 
     /// [`Server::start`] with more `suyuan serve` flags (limits, timeouts).
     pub fn start_with(cli: Cli, dir: &Path, flags: &[&str]) -> Server {
+        Server::spawn(cli, dir, flags).expect("suyuan serve exited before listening")
+    }
+
+    /// Starts a server, or `None` when it refuses to (a damaged store): then it must have
+    /// exited with a named error, status 1, not a crash.
+    pub fn try_start(cli: Cli, dir: &Path) -> Option<Server> {
+        Server::spawn(cli, dir, &[])
+    }
+
+    fn spawn(cli: Cli, dir: &Path, flags: &[&str]) -> Option<Server> {
         let mut child = cli
             .command()
             .args(["serve", "--data"])
@@ -44,14 +54,29 @@ impl Server {
                 }
             }
         });
-        let base = rx
-            .recv_timeout(Duration::from_secs(60))
-            .expect("suyuan serve did not report its address");
-        Server {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let base = loop {
+            if let Ok(base) = rx.recv_timeout(Duration::from_millis(50)) {
+                break base;
+            }
+            if let Some(status) = child.try_wait().unwrap() {
+                assert_eq!(
+                    status.code(),
+                    Some(1),
+                    "suyuan serve failed to start: {status:?}"
+                );
+                return None;
+            }
+            assert!(
+                Instant::now() < deadline,
+                "suyuan serve did not report its address"
+            );
+        };
+        Some(Server {
             child,
             base,
             dir: dir.to_path_buf(),
-        }
+        })
     }
 
     pub fn url(&self, path: &str) -> String {

@@ -40,7 +40,12 @@ pub struct World {
 impl World {
     /// Creates the log (origin `test.suyuan.local/log`) in a new temporary directory.
     pub fn create(cli: Cli) -> World {
-        let tmp = tempfile::tempdir().unwrap();
+        World::create_in(cli, &std::env::temp_dir())
+    }
+
+    /// [`World::create`] in a new directory below `parent` (a small filesystem, say).
+    pub fn create_in(cli: Cli, parent: &std::path::Path) -> World {
+        let tmp = tempfile::tempdir_in(parent).unwrap();
         let dir = tmp.path().join("log");
         let registrar = Party::new("REG", "CN", &["registrar"]);
         std::fs::create_dir_all(&dir).unwrap();

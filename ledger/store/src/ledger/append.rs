@@ -75,6 +75,8 @@ pub(super) struct Turn {
     doomed_below: u64,
     /// That failure, for those groups.
     failure: String,
+    /// Whether it was a full disk.
+    disk_full: bool,
 }
 
 impl Turn {
@@ -136,7 +138,7 @@ impl Ledger {
         };
         // Groups written before this load are all in the snapshot opened after it.
         let written = self.written_below.load(Ordering::Acquire);
-        let snapshot = self.db.begin_read()?;
+        let snapshot = self.db()?.begin_read()?;
         state.pending.retain(|g| g.ticket >= written);
         match self.sequence_locked(&mut state, &snapshot, subs, sig_ok) {
             Ok(mut work) => {
@@ -263,15 +265,33 @@ impl Ledger {
                 .unwrap_or_else(|p| p.into_inner());
         }
         let result = if sequenced.ticket < turn.doomed_below {
-            Err(StoreError::EarlierGroupFailed(turn.failure.clone()))
+            Err(StoreError::EarlierGroupFailed {
+                reason: turn.failure.clone(),
+                disk_full: turn.disk_full,
+            })
         } else {
             match self.write_group(&sequenced.work) {
                 Err(WriteFailure::BeforeCommit(e)) => {
                     self.roll_back(&mut turn, &sequenced, &e);
+                    if e.is_io() {
+                        // The handle that saw the error refuses everything from now on;
+                        // the store on disk holds the last commit, so a fresh one serves.
+                        *self.write_down.lock().unwrap_or_else(|p| p.into_inner()) =
+                            Some(super::WriteDown {
+                                disk_full: e.is_disk_full(),
+                                reason: e.to_string(),
+                            });
+                        self.discard_handle();
+                    }
                     Err(e)
                 }
                 Err(WriteFailure::AfterCommit(e)) => Err(e),
-                Ok(()) => Ok(()),
+                Ok(()) => {
+                    if !sequenced.work.group.entries.is_empty() {
+                        *self.write_down.lock().unwrap_or_else(|p| p.into_inner()) = None;
+                    }
+                    Ok(())
+                }
             }
         };
         turn.next += 1;
@@ -294,7 +314,8 @@ impl Ledger {
             actors: &s.actors,
             checkpoint: &s.checkpoint,
         };
-        RedbWriter { db: &self.db }
+        let db = self.db().map_err(WriteFailure::BeforeCommit)?;
+        RedbWriter { db: &db }
             .commit(&commit, &group.index)
             .map_err(|e| WriteFailure::BeforeCommit(e.into()))?;
         if let Some((first, records)) = group.index.hash_row() {
@@ -325,6 +346,7 @@ impl Ledger {
         state.pending.retain(|g| g.ticket < failed.ticket);
         turn.doomed_below = state.next_ticket;
         turn.failure = e.to_string();
+        turn.disk_full = e.is_disk_full();
     }
 
     /// Proves each entry against the group's checkpoint: durable now, and outside every
