@@ -183,7 +183,13 @@ impl Auditor {
 
     fn replay_entry(&mut self, position: u64, hash: Digest, e: ParsedEntry) {
         if let Some(derived) = &mut self.derived {
-            derived.add(position, e.event_id, hash, e.prev.keys().cloned(), &e.event);
+            derived.add(
+                position,
+                e.event_id,
+                hash,
+                e.prev.keys().map(String::as_str),
+                &e.event,
+            );
         }
         let failures = self.replay.replay(
             &ReplayEntry {

@@ -3,7 +3,7 @@
 
 use crate::admission::PrivatePart;
 use crate::audit::{AuditReport, Failure};
-use crate::history::{history, HistoryError};
+use crate::history::{history, History, HistoryError};
 use crate::replay::{Replay, ReplayEntry};
 use crate::storage::StorageError;
 use crate::storage::{required_entry, LogReader};
@@ -45,16 +45,7 @@ fn proven(
 pub fn create(reader: &dyn LogReader, item: &str) -> Result<Bundle, HistoryError> {
     let h = history(reader, item)?;
     let (size, note) = reader.latest_checkpoint_note()?;
-    let mut picked: BTreeMap<u64, String> = h
-        .entries
-        .iter()
-        .map(|e| (e.seq, e.via.describe()))
-        .collect();
-    for chain in &h.chains {
-        for seq in reader.chain(chain)? {
-            picked.entry(seq).or_insert_with(|| "chain".into());
-        }
-    }
+    let picked = vias(&h, reader)?;
     // Registrations of every signer, and of the registrars who registered them.
     let mut actors: BTreeSet<String> = BTreeSet::new();
     let mut queue: Vec<u64> = picked.keys().copied().collect();
@@ -315,6 +306,22 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     }
 }
 
+/// How each entry of a bundle concerns its item (FORMAT.md §10): the way its history
+/// reached it, or `chain` for the rest of a story chain's entries.
+fn vias(h: &History, reader: &dyn LogReader) -> Result<BTreeMap<u64, String>, StorageError> {
+    let mut vias: BTreeMap<u64, String> = h
+        .entries
+        .iter()
+        .map(|e| (e.seq, e.via.describe()))
+        .collect();
+    for chain in &h.chains {
+        for seq in reader.chain(chain)? {
+            vias.entry(seq).or_insert_with(|| "chain".into());
+        }
+    }
+    Ok(vias)
+}
+
 /// Re-derives how each listed entry concerns `item` with the log's own history over what
 /// the bundle holds, and names every difference from what the bundle says: an entry whose
 /// `via` is wrong or that does not concern the item at all, and a chain of the item's
@@ -335,11 +342,6 @@ fn check_vias<'a>(
             )]
         }
     };
-    let mut expected: BTreeMap<u64, String> = derived
-        .entries
-        .iter()
-        .map(|e| (e.seq, e.via.describe()))
-        .collect();
     for chain in &derived.chains {
         if !chains.contains(chain) {
             failures.push((
@@ -347,10 +349,11 @@ fn check_vias<'a>(
                 format!("the story of {item} runs through chain {chain}, which the bundle does not give"),
             ));
         }
-        for seq in held.chain(chain).unwrap_or_default() {
-            expected.entry(seq).or_insert_with(|| "chain".into());
-        }
     }
+    let expected = match vias(&derived, held) {
+        Ok(v) => v,
+        Err(e) => return vec![(None, e.to_string())],
+    };
     for (seq, via) in listed {
         match (expected.get(&seq), via) {
             (None, _) => failures.push((

@@ -7,7 +7,7 @@
 
 use crate::audit::Failure;
 use crate::registry::ActorRecord;
-use crate::storage::{Index, LogReader, StorageError};
+use crate::storage::{Index, LogReader, LookupKeys, StorageError};
 use std::collections::BTreeMap;
 use suyuan_format::encoding::Digest;
 use suyuan_format::event::Event;
@@ -19,36 +19,47 @@ const NAMED_PER_INDEX: usize = 20;
 #[derive(Default)]
 pub struct DerivedIndexes {
     postings: [BTreeMap<String, Vec<u64>>; 4],
-    /// Seq → event id and entry hash (entries that do not parse are missing: the
-    /// audit names them on their own).
-    hashes: BTreeMap<u64, (Digest, Digest)>,
+    /// What each entry is looked up by, in log order (entries that do not parse are
+    /// missing: the audit names them on their own).
+    lookups: Vec<LookupKeys>,
 }
 
 impl DerivedIndexes {
     /// Adds entry `seq` (entries come in log order).
-    pub fn add(
+    pub fn add<'k>(
         &mut self,
         seq: u64,
         event_id: Digest,
         entry_hash: Digest,
-        chains: impl Iterator<Item = String>,
+        chains: impl Iterator<Item = &'k str>,
         event: &Event,
     ) {
-        let mut push = |index: Index, key: String| {
-            let seqs = self.postings[index as usize].entry(key).or_default();
-            if seqs.last() != Some(&seq) {
-                seqs.push(seq);
+        // Most keys are already there: look them up by reference, allocate only new ones.
+        fn push(map: &mut BTreeMap<String, Vec<u64>>, key: &str, seq: u64) {
+            match map.get_mut(key) {
+                Some(seqs) if seqs.last() == Some(&seq) => {}
+                Some(seqs) => seqs.push(seq),
+                None => {
+                    map.insert(key.to_string(), vec![seq]);
+                }
             }
-        };
+        }
+        let [by_chain, by_document, by_actor, by_type] = &mut self.postings;
         for chain in chains {
-            push(Index::Chain, chain);
+            push(by_chain, chain, seq);
         }
         for (kind, number) in event.documents() {
-            push(Index::Document, kind.key(&number));
+            push(by_document, &kind.key(&number), seq);
         }
-        push(Index::Actor, event.actor.0.clone());
-        push(Index::Type, event.kind.as_str().to_string());
-        self.hashes.insert(seq, (event_id, entry_hash));
+        push(by_actor, &event.actor.0, seq);
+        push(by_type, event.kind.as_str(), seq);
+        self.lookups.push(LookupKeys {
+            seq,
+            event_id,
+            entry_hash,
+            actor: event.actor.0.clone(),
+            client_id: event.client_id.clone(),
+        });
     }
 
     /// Every difference between these indexes (and `registry`, the actor records the
@@ -61,46 +72,46 @@ impl DerivedIndexes {
         let mut failures = Vec::new();
         for index in Index::ALL {
             let derived = &self.postings[index as usize];
-            let mut stored = BTreeMap::new();
-            reader.for_each_posting(index, &mut |key, seqs| {
-                stored.insert(key.to_string(), seqs);
-                Ok(())
-            })?;
+            // Compared as the store's lists stream past: no second copy of the index.
             let mut differences = Vec::new();
-            for (key, want) in derived {
-                match stored.get(key) {
-                    Some(got) if got == want => {}
-                    Some(got) => differences.push(format!(
-                        "{key:?} lists entries {} but the entries give {}",
-                        short(got),
-                        short(want)
-                    )),
+            let mut matched = 0usize;
+            reader.for_each_posting(index, &mut |key, got| {
+                match derived.get(key) {
+                    Some(want) if *want == got => matched += 1,
+                    Some(want) => {
+                        matched += 1;
+                        differences.push(format!(
+                            "{key:?} lists entries {} but the entries give {}",
+                            short(&got),
+                            short(want)
+                        ));
+                    }
                     None => differences.push(format!(
-                        "{key:?} is missing (the entries give {})",
-                        short(want)
+                        "{key:?} lists entries {} that no entry gives",
+                        short(&got)
                     )),
                 }
-            }
-            for (key, got) in &stored {
-                if !derived.contains_key(key) {
-                    differences.push(format!(
-                        "{key:?} lists entries {} that no entry gives",
-                        short(got)
-                    ));
+                Ok(())
+            })?;
+            if matched < derived.len() {
+                for (key, want) in derived {
+                    let listed = match index {
+                        Index::Chain => reader.chain(key)?,
+                        Index::Document => reader.document(key)?,
+                        Index::Actor => reader.by_actor(key)?,
+                        Index::Type => reader.by_type(key)?,
+                    };
+                    if listed.is_empty() {
+                        differences.push(format!(
+                            "{key:?} is missing (the entries give {})",
+                            short(want)
+                        ));
+                    }
                 }
             }
             name_all(&mut failures, index.table(), differences);
         }
-        let mut differences = Vec::new();
-        for (&seq, (event_id, entry_hash)) in &self.hashes {
-            let by_id = reader.seq_by_event_id(event_id)?;
-            let by_hash = reader.seq_by_entry_hash(entry_hash)?;
-            if by_id != Some(seq) || by_hash != Some(seq) {
-                differences.push(format!(
-                    "entry {seq} is found as {by_id:?} by its event id and {by_hash:?} by its entry hash"
-                ));
-            }
-        }
+        let differences = reader.check_lookups(&self.lookups)?;
         name_all(&mut failures, "hash_rows", differences);
         let stored: BTreeMap<String, ActorRecord> = reader
             .actor_records()?

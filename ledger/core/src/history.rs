@@ -186,16 +186,13 @@ impl Loader<'_> {
         Ok(seqs)
     }
 
-    /// The entries naming a document, each checked to name it.
-    fn document(&mut self, kind: DocKind, number: &str) -> Result<Vec<u64>, StorageError> {
-        let key = kind.key(number);
+    /// The entries naming an order, each checked to name it (every event that names an
+    /// order does so in `body.order_no`).
+    fn order(&mut self, number: &str) -> Result<Vec<u64>, StorageError> {
+        let key = DocKind::Order.key(number);
         let seqs = self.reader.document(&key)?;
         for &seq in &seqs {
-            let entry = self.get(seq)?;
-            let names = suyuan_format::event::Event::parse_bytes(entry.event.get().as_bytes())
-                .map(|e| e.documents().iter().any(|(k, n)| *k == kind && n == number))
-                .map_err(|e| StorageError::Corrupt(format!("entry {seq}: {e}")))?;
-            if !names {
+            if self.get(seq)?.facts.order_no() != Some(number) {
                 return Err(StorageError::Corrupt(format!(
                     "index by_document lists entry {seq} under {key}, which it does not name (run `suyuan reindex`)"
                 )));
@@ -316,7 +313,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
         }
     }
     for order in orders {
-        for seq in load.document(DocKind::Order, &order)? {
+        for seq in load.order(&order)? {
             picked.entry(seq).or_insert(Via::Order(order.clone()));
         }
     }

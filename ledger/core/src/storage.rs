@@ -44,6 +44,16 @@ impl Index {
     }
 }
 
+/// What an entry is looked up by: its event id, its entry hash, and its signer's client
+/// id. A store's lookups must find entry `seq` by each of these.
+pub struct LookupKeys {
+    pub seq: u64,
+    pub event_id: Digest,
+    pub entry_hash: Digest,
+    pub actor: String,
+    pub client_id: String,
+}
+
 /// A visitor of a posting list: its key and its seqs, oldest first.
 pub type PostingVisitor<'a> = dyn FnMut(&str, Vec<u64>) -> Result<(), StorageError> + 'a;
 
@@ -95,6 +105,10 @@ pub trait LogReader: Sync {
     ) -> Result<(), StorageError>;
     /// The actor records the store keeps (derived from the registrations), for audits.
     fn actor_records(&self) -> Result<Vec<crate::registry::ActorRecord>, StorageError>;
+    /// Checks the store's lookups by event id, entry hash and client id against the keys
+    /// of every entry, given in log order, in whatever way the store keeps them (a
+    /// sequential pass, not a lookup per entry); returns each difference, described.
+    fn check_lookups(&self, truth: &[LookupKeys]) -> Result<Vec<String>, StorageError>;
 }
 
 /// The entry `seq`, which must exist: a missing one is a damaged store.

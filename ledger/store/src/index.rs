@@ -151,17 +151,26 @@ pub fn read_postings(
 ) -> Result<(), StoreError> {
     for row in table.range((key, 0)..=(key, u64::MAX))? {
         let (k, v) = row?;
-        let value = v.value();
-        if value.is_empty() || value.len() % record != 0 {
-            return Err(StoreError::Corrupt(format!(
-                "index row ({key:?}, {}) is {} bytes long",
-                k.value().1,
-                value.len()
-            )));
-        }
+        let value = whole_records(key, k.value().1, v.value(), record)?;
         value.chunks_exact(record).for_each(&mut f);
     }
     Ok(())
+}
+
+/// A posting row's value, if it holds whole records of `record` bytes.
+fn whole_records<'v>(
+    key: &str,
+    first: u64,
+    value: &'v [u8],
+    record: usize,
+) -> Result<&'v [u8], StoreError> {
+    if value.is_empty() || !value.len().is_multiple_of(record) {
+        return Err(StoreError::Corrupt(format!(
+            "index row ({key:?}, {first}) is {} bytes long",
+            value.len()
+        )));
+    }
+    Ok(value)
 }
 
 /// The seq of a posting record.
@@ -169,23 +178,30 @@ pub fn record_seq(record: &[u8]) -> u64 {
     u64::from_be_bytes(record[..8].try_into().expect("8 bytes"))
 }
 
+/// The first or the last posting row of a key in the store, checked to hold whole
+/// records of `record` bytes.
+fn edge_row(
+    table: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
+    key: &str,
+    record: usize,
+    last: bool,
+) -> Result<Option<Vec<u8>>, StoreError> {
+    let mut rows = table.range((key, 0)..=(key, u64::MAX))?;
+    let Some(row) = (if last { rows.next_back() } else { rows.next() }) else {
+        return Ok(None);
+    };
+    let (k, v) = row?;
+    Ok(Some(
+        whole_records(key, k.value().1, v.value(), record)?.to_vec(),
+    ))
+}
+
 /// The seq of the first posting of a key in the store.
 pub fn first_posting(
     table: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
     key: &str,
 ) -> Result<Option<u64>, StoreError> {
-    let Some(row) = table.range((key, 0)..=(key, u64::MAX))?.next() else {
-        return Ok(None);
-    };
-    let (k, v) = row?;
-    if v.value().len() < SEQ_RECORD {
-        return Err(StoreError::Corrupt(format!(
-            "index row ({key:?}, {}) is {} bytes long",
-            k.value().1,
-            v.value().len()
-        )));
-    }
-    Ok(Some(record_seq(v.value())))
+    Ok(edge_row(table, key, SEQ_RECORD, false)?.map(|row| record_seq(&row)))
 }
 
 /// The entry hash of the last entry of a chain in the store.
@@ -193,18 +209,8 @@ pub fn stored_chain_head(
     table: &impl ReadableTable<(&'static str, u64), &'static [u8]>,
     key: &str,
 ) -> Result<Option<Digest>, StoreError> {
-    let Some(row) = table.range((key, 0)..=(key, u64::MAX))?.next_back() else {
-        return Ok(None);
-    };
-    let (k, v) = row?;
-    let value = v.value();
-    if value.len() < CHAIN_RECORD || value.len() % CHAIN_RECORD != 0 {
-        return Err(StoreError::Corrupt(format!(
-            "chain row ({key:?}, {}) is {} bytes long",
-            k.value().1,
-            value.len()
-        )));
-    }
-    let last = &value[value.len() - CHAIN_RECORD..];
-    Ok(Some(Digest(last[8..].try_into().expect("32 bytes"))))
+    Ok(edge_row(table, key, CHAIN_RECORD, true)?.map(|row| {
+        let last = &row[row.len() - CHAIN_RECORD..];
+        Digest(last[8..].try_into().expect("32 bytes"))
+    }))
 }

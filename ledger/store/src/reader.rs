@@ -8,7 +8,9 @@ use crate::tiles::{TileCache, TxNodes};
 use redb::{ReadOnlyTable, ReadTransaction, ReadableTable, ReadableTableMetadata};
 use std::sync::{Arc, Mutex, OnceLock, RwLock};
 use suyuan_core::registry::ActorRecord;
-use suyuan_core::storage::{EntryVisitor, Index, LogReader, PostingVisitor, StorageError};
+use suyuan_core::storage::{
+    EntryVisitor, Index, LogReader, LookupKeys, PostingVisitor, StorageError,
+};
 use suyuan_format::encoding::Digest;
 use suyuan_format::merkle;
 
@@ -118,6 +120,29 @@ fn bytes_at(
     Ok(table.get(seq)?.map(|v| v.value().to_vec()))
 }
 
+impl Reader {
+    /// The table of a posting index and the size of its records.
+    fn posting_table(
+        &self,
+        index: Index,
+    ) -> (&ReadOnlyTable<(&'static str, u64), &'static [u8]>, usize) {
+        match index {
+            Index::Chain => (&self.by_chain, CHAIN_RECORD),
+            Index::Document => (&self.by_document, SEQ_RECORD),
+            Index::Actor => (&self.by_actor, SEQ_RECORD),
+            Index::Type => (&self.by_type, SEQ_RECORD),
+        }
+    }
+
+    /// The seqs one posting index lists under `key`, oldest first.
+    fn posting_list(&self, index: Index, key: &str) -> Result<Vec<u64>, StorageError> {
+        crate::guard::guard(index.table(), || {
+            let (table, record) = self.posting_table(index);
+            Ok(Self::postings(table, key, record)?)
+        })
+    }
+}
+
 impl LogReader for Reader {
     fn size(&self) -> u64 {
         self.size
@@ -171,24 +196,16 @@ impl LogReader for Reader {
         })
     }
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        crate::guard::guard("reading the store (chain)", || {
-            Ok(Self::postings(&self.by_chain, key, CHAIN_RECORD)?)
-        })
+        self.posting_list(Index::Chain, key)
     }
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        crate::guard::guard("reading the store (document)", || {
-            Ok(Self::postings(&self.by_document, key, SEQ_RECORD)?)
-        })
+        self.posting_list(Index::Document, key)
     }
     fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError> {
-        crate::guard::guard("reading the store (by_type)", || {
-            Ok(Self::postings(&self.by_type, kind, SEQ_RECORD)?)
-        })
+        self.posting_list(Index::Type, kind)
     }
     fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError> {
-        crate::guard::guard("reading the store (by_actor)", || {
-            Ok(Self::postings(&self.by_actor, actor, SEQ_RECORD)?)
-        })
+        self.posting_list(Index::Actor, actor)
     }
     fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError> {
         crate::guard::guard("reading the store (latest_checkpoint_note)", || {
@@ -255,12 +272,7 @@ impl LogReader for Reader {
         f: &mut PostingVisitor<'_>,
     ) -> Result<(), StorageError> {
         crate::guard::guard("reading the store (for_each_posting)", || {
-            let (table, record) = match index {
-                Index::Chain => (&self.by_chain, CHAIN_RECORD),
-                Index::Document => (&self.by_document, SEQ_RECORD),
-                Index::Actor => (&self.by_actor, SEQ_RECORD),
-                Index::Type => (&self.by_type, SEQ_RECORD),
-            };
+            let (table, record) = self.posting_table(index);
             // Rows are (key, first seq) in key order; one key's rows are consecutive.
             let mut current: Option<(String, Vec<u64>)> = None;
             for row in table.iter().map_err(StoreError::from)? {
@@ -289,6 +301,54 @@ impl LogReader for Reader {
                 f(&k, list)?;
             }
             Ok(())
+        })
+    }
+
+    fn check_lookups(&self, truth: &[LookupKeys]) -> Result<Vec<String>, StorageError> {
+        crate::guard::guard("hash_rows", || {
+            use crate::hash_index::{client_digest, record, RECORD};
+            // The lookups are the in-memory index loaded from `hash_rows`: one record per
+            // seq, rows in seq order; compare them with the records the entries make.
+            let mut stored: Vec<(u64, [u8; RECORD])> = Vec::with_capacity(truth.len());
+            let mut differences = Vec::new();
+            let mut next = 0u64;
+            for row in self.hash_rows.iter().map_err(StoreError::from)? {
+                let (k, v) = row.map_err(StoreError::from)?;
+                let (first, value) = (k.value(), v.value());
+                if first != next || value.is_empty() || !value.len().is_multiple_of(RECORD) {
+                    differences.push(format!(
+                        "row at seq {first} ({} bytes) does not follow seq {next}",
+                        value.len()
+                    ));
+                    break;
+                }
+                for (i, r) in value.chunks_exact(RECORD).enumerate() {
+                    stored.push((first + i as u64, r.try_into().expect("RECORD bytes")));
+                }
+                next = first + (value.len() / RECORD) as u64;
+            }
+            for keys in truth {
+                let want = record(
+                    &keys.event_id,
+                    &keys.entry_hash,
+                    &client_digest(&keys.actor, &keys.client_id),
+                );
+                match usize::try_from(keys.seq).ok().and_then(|i| stored.get(i)) {
+                    Some((_, got)) if *got == want => {}
+                    Some(_) => differences.push(format!(
+                        "entry {}'s record does not match its event id, entry hash and client id",
+                        keys.seq
+                    )),
+                    None => differences.push(format!("entry {} has no record", keys.seq)),
+                }
+            }
+            if next > self.size {
+                differences.push(format!(
+                    "records for {next} entries, the store holds {}",
+                    self.size
+                ));
+            }
+            Ok(differences)
         })
     }
 

@@ -4,7 +4,7 @@
 //! [`crate::history::history`] over it, so what the bundle says of how each entry concerns
 //! the item (`via`) is re-derived by the same code that wrote it, not trusted.
 
-use crate::storage::{EntryVisitor, Index, LogReader, PostingVisitor, StorageError};
+use crate::storage::{EntryVisitor, Index, LogReader, LookupKeys, PostingVisitor, StorageError};
 use std::collections::BTreeMap;
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
@@ -163,6 +163,17 @@ impl LogReader for Held {
             f(key, seqs.clone())?;
         }
         Ok(())
+    }
+    /// A bundle's lookups are made from its entries; they find each by its own hashes.
+    fn check_lookups(&self, truth: &[LookupKeys]) -> Result<Vec<String>, StorageError> {
+        Ok(truth
+            .iter()
+            .filter(|k| {
+                self.by_event_id.get(&k.event_id) != Some(&k.seq)
+                    || self.by_entry_hash.get(&k.entry_hash) != Some(&k.seq)
+            })
+            .map(|k| format!("entry {} is not found by its hashes", k.seq))
+            .collect())
     }
     /// A bundle keeps no actor records: its registrations are replayed instead.
     fn actor_records(&self) -> Result<Vec<crate::registry::ActorRecord>, StorageError> {

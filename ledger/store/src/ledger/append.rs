@@ -39,7 +39,7 @@ use suyuan_core::storage::{Group, GroupWriter, LogReader};
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
-use suyuan_format::event::{Body, DocKind, Event};
+use suyuan_format::event::{Body, DocKind};
 use suyuan_format::hash::leaf_hash;
 use suyuan_format::keys::{verify_each, SignatureCheck, EVENT_CONTEXT};
 use suyuan_format::merkle::{self, Frontier, SparseNodes};
@@ -634,14 +634,7 @@ impl LogView for AppendView<'_> {
                 .value()
                 .to_vec(),
         };
-        let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("entry {seq}: {e}"));
-        let view = EntryView::parse_stored(&bytes).map_err(|e| corrupt(&e))?;
-        let event = Event::parse_bytes(&view.event_bytes).map_err(|e| corrupt(&e))?;
-        OrderFacts::of(&event).map(Some).ok_or_else(|| {
-            corrupt(&format!(
-                "the first entry naming order {order_no} is not its trade"
-            ))
-        })
+        order_facts(seq, &bytes, order_no).map(Some)
     }
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, StoreError> {
         let digest = client_digest(actor, client_id);
@@ -659,6 +652,46 @@ impl LogView for AppendView<'_> {
         *self.client_lookup.borrow_mut() = Some((digest, hit));
         Ok(used)
     }
+}
+
+/// The order a stored `trade` entry records. The entry was validated when admitted, so
+/// only the members admission needs are read, not the whole event.
+fn order_facts(seq: u64, bytes: &[u8], order_no: &str) -> Result<OrderFacts, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Trade {
+        #[serde(rename = "type")]
+        kind: EventType,
+        actor: String,
+        what: What,
+        body: TradeBody,
+    }
+    #[derive(serde::Deserialize)]
+    struct What {
+        #[serde(default)]
+        items: Vec<String>,
+    }
+    #[derive(serde::Deserialize)]
+    struct TradeBody {
+        buyer_commitment: String,
+    }
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("entry {seq}: {e}"));
+    let not_trade = || {
+        corrupt(&format!(
+            "the first entry naming order {order_no} is not its trade"
+        ))
+    };
+    let view = suyuan_format::entry::StoredEntry::parse(bytes).map_err(|e| corrupt(&e))?;
+    let trade: Trade = serde_json::from_slice(view.event_bytes()).map_err(|_| not_trade())?;
+    if trade.kind != EventType::Trade {
+        return Err(not_trade());
+    }
+    let buyer_commitment = Digest::from_hex(&trade.body.buyer_commitment)
+        .ok_or_else(|| corrupt(&"buyer_commitment is not a hash"))?;
+    Ok(OrderFacts {
+        actor: trade.actor,
+        items: trade.what.items,
+        buyer_commitment,
+    })
 }
 
 /// Facts about a stored entry: its type and signer from the event, its chains from `prev`.
