@@ -101,11 +101,6 @@ pub struct WriteDown {
     pub reason: String,
 }
 
-/// The store has no logger of its own; a failed reopen is retried on the next use and
-/// surfaces there as an error, so this only notes it on stderr.
-fn tracing_free_log(message: &str) {
-    eprintln!("suyuan-store: {message}");
-}
 
 pub(crate) use writer::WriteTables;
 
@@ -401,9 +396,9 @@ impl Ledger {
     fn discard_handle(&self) {
         let old = self.db.write().unwrap_or_else(|p| p.into_inner()).take();
         drop(old);
-        if let Err(e) = self.reopen() {
-            tracing_free_log(&format!("reopening the store after a failed commit: {e}"));
-        }
+        // A reopen that cannot finish yet is retried by the next read or write, which
+        // reports the error if it persists.
+        let _ = self.reopen();
     }
 
     /// Why the write side is down, if it is: the last commit failed on I/O (a full disk
