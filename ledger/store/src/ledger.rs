@@ -101,7 +101,6 @@ pub struct WriteDown {
     pub reason: String,
 }
 
-
 pub(crate) use writer::WriteTables;
 
 const DEFAULT_ORIGIN: &str = "suyuan.local/log";
