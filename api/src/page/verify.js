@@ -268,6 +268,7 @@
     if (bundle.item !== cfg.item) { problem('bundle', 'the evidence is for ' + bundle.item + ', not ' + cfg.item); return; }
     var cp;
     try { cp = await verifyCheckpoint(String(bundle.checkpoint), lk); } catch (e) { problem('checkpoint', e.message); return; }
+    if (bundle.origin !== cp.origin) problem('bundle', 'the evidence says origin ' + bundle.origin + ', its checkpoint is of ' + cp.origin);
     if (!Array.isArray(bundle.entries) || !Array.isArray(bundle.registrations)) { problem('bundle', 'no entries'); return; }
     var regs = await Promise.all(bundle.registrations.map(function (r) { return checkRecord(r, cp); }));
     var entries = await Promise.all(bundle.entries.map(function (r) { return checkRecord(r, cp); }));

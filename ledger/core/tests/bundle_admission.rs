@@ -79,3 +79,23 @@ fn the_same_event_twice_is_refused() {
         "{failures:#?}"
     );
 }
+
+#[test]
+fn an_event_time_past_the_clock_skew_is_refused() {
+    let (mut log, farm, _) = log_with_production();
+    // Recorded at 00:00:05 on 1 June; the event says an hour later.
+    let mut late = production(&farm, "lot-2", "AL2605");
+    late["time"] = "2026-06-01T01:00:05Z".into();
+    log.append(&farm.sign(late));
+    assert_one_failure(&log, "entry 5: would have been refused: event time 2026-06-01T01:00:05Z is more than 300 s after");
+}
+
+#[test]
+fn a_record_time_before_the_previous_entrys_is_refused() {
+    let (mut log, farm, _) = log_with_production();
+    log.append_recorded(
+        &farm.sign(production(&farm, "lot-2", "AL2605")),
+        "2026-05-31T23:00:00.000Z",
+    );
+    assert_one_failure(&log, "entry 5: would have been refused: record time 2026-05-31T23:00:00.000Z is earlier than that of the entry before");
+}

@@ -47,6 +47,14 @@ impl ForgedLog {
     /// Appends `signed` as the next entry, admitted or not; returns its entry hash.
     pub fn append(&mut self, signed: &SignedEvent) -> Digest {
         let seq = self.entries.len() as u64;
+        // One second apart, after every event time the kit uses.
+        let recorded = format!("2026-06-01T00:{:02}:{:02}.000Z", seq / 60, seq % 60);
+        self.append_recorded(signed, &recorded)
+    }
+
+    /// [`ForgedLog::append`] with the record time `recorded` (RFC 3339, UTC).
+    pub fn append_recorded(&mut self, signed: &SignedEvent, recorded: &str) -> Digest {
+        let seq = self.entries.len() as u64;
         let mut chains = signed.event.chain_keys();
         if let Body::Correction(c) = &signed.event.body {
             chains.extend(
@@ -62,11 +70,9 @@ impl ForgedLog {
             .iter()
             .map(|c| (c.clone(), self.heads.get(c).copied()))
             .collect();
-        // One second apart, after every event time the kit uses.
-        let recorded = format!("2026-06-01T00:{:02}:{:02}.000Z", seq / 60, seq % 60);
         let bytes = entry::encode(
             seq,
-            &recorded,
+            recorded,
             &signed.id,
             &prev,
             &signed.canonical_event,
