@@ -44,6 +44,29 @@ impl ForgedLog {
         }
     }
 
+    /// The whole log as an export (FORMAT.md §9): header, entries, one checkpoint.
+    pub fn export(&self) -> String {
+        let size = self.entries.len() as u64;
+        let checkpoint = Checkpoint::sign(&self.origin, size, self.tree.root(), &self.key);
+        let verifier = LogKey::verifier_key(&self.origin, &self.key.public());
+        let mut text = json!({"format": "suyuan-export-v1", "origin": self.origin,
+            "log_key": verifier, "size": size})
+        .to_string();
+        text.push('\n');
+        for e in &self.entries {
+            text.push_str(std::str::from_utf8(e).expect("entries are UTF-8"));
+            text.push('\n');
+        }
+        text.push_str(&json!({ "checkpoint": checkpoint.note }).to_string());
+        text.push('\n');
+        text
+    }
+
+    /// The verifier key of the log, as a verifier pins it.
+    pub fn verifier_key(&self) -> String {
+        LogKey::verifier_key(&self.origin, &self.key.public())
+    }
+
     /// Appends `signed` as the next entry, admitted or not; returns its entry hash.
     pub fn append(&mut self, signed: &SignedEvent) -> Digest {
         let seq = self.entries.len() as u64;
