@@ -182,7 +182,7 @@ fn logs() -> Vec<(&'static str, ForgedLog, &'static str)> {
         ));
     }
     {
-        let (mut log, farm, _, _, _) = base();
+        let (mut log, _, _, _, _) = base();
         let registrar = Party::registrar();
         let twin = Party::new("TW-TWIN", "TW", &["producer"]).with_key(Party::farm().key);
         log.append(&registrar.sign(registration(&registrar, &twin)));
