@@ -15,184 +15,193 @@ use suyuan_testkit::events::{
 };
 use suyuan_testkit::{ForgedLog, Party};
 
+/// The parties of every log: a registrar that has registered the others.
+struct Parties {
+    registrar: Party,
+    farm: Party,
+    platform: Party,
+    consumer: Party,
+    customs: Party,
+}
+
 /// A log whose registrar has registered a farm, a platform, a consumer and customs.
-fn base() -> (ForgedLog, Party, Party, Party, Party) {
-    let (registrar, farm, platform) = (Party::registrar(), Party::farm(), Party::platform());
-    let consumer = Party::new("CONSUMER:LD-U1", "CN", &["consumer"]);
-    let customs = Party::new("CN-CUSTOMS-3511", "CN", &["customs"]);
+fn base() -> (ForgedLog, Parties) {
+    let p = Parties {
+        registrar: Party::registrar(),
+        farm: Party::farm(),
+        platform: Party::platform(),
+        consumer: Party::new("CONSUMER:LD-U1", "CN", &["consumer"]),
+        customs: Party::new("CN-CUSTOMS-3511", "CN", &["customs"]),
+    };
     let mut log = ForgedLog::new("vectors.suyuan.example/admission");
-    log.append(&registrar.sign(genesis(&registrar)));
-    for p in [&farm, &platform, &consumer, &customs] {
-        log.append(&registrar.sign(registration(&registrar, p)));
+    log.append(&p.registrar.sign(genesis(&p.registrar)));
+    for party in [&p.farm, &p.platform, &p.consumer, &p.customs] {
+        log.append(&p.registrar.sign(registration(&p.registrar, party)));
     }
-    (log, farm, platform, consumer, customs)
+    (log, p)
 }
 
 fn units() -> Vec<String> {
     vec![format!("{}/21/00001", lot_path("AL2605"))]
 }
 
-/// (name, the log, the text the refusal says; "" for an admissible log).
-fn logs() -> Vec<(&'static str, ForgedLog, &'static str)> {
-    let mut all = Vec::new();
-    {
-        let (mut log, farm, platform, consumer, _) = base();
-        log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        log.append(&platform.sign(trade(&platform, "LD1", &consumer.id, &units())));
-        let salt = buyer_salt("LD1");
-        log.append(&consumer.sign(review(&consumer, "r-1", "LD1", &units(), Some(&salt))));
-        all.push(("every entry admissible", log, ""));
-    }
-    {
-        let (mut log, _, _, _, _) = base();
-        let registrar = Party::registrar();
-        let mut again = genesis(&registrar);
-        again["client_id"] = "genesis-2".into();
-        log.append(&registrar.sign(again));
-        all.push((
-            "a second genesis",
-            log,
-            "genesis is only the first entry of a log",
-        ));
-    }
-    {
-        let (mut log, _, _, _, _) = base();
-        let stranger = Party::new("CN-NOBODY", "CN", &["producer"]);
-        log.append(&stranger.sign(production(&stranger, "p-1", "AL2605")));
-        all.push((
-            "an unregistered signer",
-            log,
-            "actor CN-NOBODY is not registered",
-        ));
-    }
-    {
-        let (mut log, _, _, _, customs) = base();
-        log.append(&customs.sign(production(&customs, "p-1", "AL2605")));
-        all.push((
-            "a role that may not record the type",
-            log,
-            "may not record production events",
-        ));
-    }
-    {
-        let (mut log, farm, _, _, _) = base();
-        let registrar = Party::registrar();
+/// The farm produces lot AL2605; the platform sells a unit of it to the consumer (LD1).
+fn sale(log: &mut ForgedLog, p: &Parties) -> suyuan_format::encoding::Digest {
+    let produced = log.append(&p.farm.sign(production(&p.farm, "p-1", "AL2605")));
+    log.append(
+        &p.platform
+            .sign(trade(&p.platform, "LD1", &p.consumer.id, &units())),
+    );
+    produced
+}
+
+/// `signer`'s rating of the sale, opening its buyer commitment with `salt`.
+fn rating(log: &mut ForgedLog, signer: &Party, salt: Option<&suyuan_format::encoding::Digest>) {
+    log.append(&signer.sign(review(signer, "r-1", "LD1", &units(), salt)));
+}
+
+/// A registration by the registrar with this body.
+fn registry(log: &mut ForgedLog, p: &Parties, client_id: &str, body: Value) {
+    log.append(
+        &p.registrar
+            .sign(registry_change(&p.registrar, client_id, body)),
+    );
+}
+
+/// How to build a log from the base, and the text its refusal says ("" when admissible).
+type Case = (&'static str, &'static str, fn(&mut ForgedLog, &Parties));
+
+const CASES: &[Case] = &[
+    ("every entry admissible", "", |log, p| {
+        sale(log, p);
+        rating(log, &p.consumer, Some(&buyer_salt("LD1")));
+    }),
+    (
+        "a second genesis",
+        "genesis is only the first entry of a log",
+        |log, p| {
+            let mut again = genesis(&p.registrar);
+            again["client_id"] = "genesis-2".into();
+            log.append(&p.registrar.sign(again));
+        },
+    ),
+    (
+        "an unregistered signer",
+        "actor CN-NOBODY is not registered",
+        |log, _| {
+            let stranger = Party::new("CN-NOBODY", "CN", &["producer"]);
+            log.append(&stranger.sign(production(&stranger, "p-1", "AL2605")));
+        },
+    ),
+    (
+        "a role that may not record the type",
+        "may not record production events",
+        |log, p| {
+            log.append(&p.customs.sign(production(&p.customs, "p-1", "AL2605")));
+        },
+    ),
+    ("a revoked key", "was revoked by entry 6", |log, p| {
         let other = Party::farm().with_key(suyuan_format::keys::SecretKey::from_seed(&[11; 32]));
-        log.append(&registrar.sign(registry_change(
-            &registrar,
+        let key = other.public_key();
+        registry(
+            log,
+            p,
             "add-2",
-            json!({"action": "add_key", "subject": farm.id, "key": other.public_key()}),
-        )));
-        log.append(&registrar.sign(registry_change(
-            &registrar,
-            "revoke-2",
-            json!({"action": "revoke_key", "subject": farm.id, "key": other.public_key(), "reason": "lost"}),
-        )));
-        log.append(&other.sign(production(&other, "p-1", "AL2605")));
-        all.push(("a revoked key", log, "was revoked by entry 6"));
-    }
-    {
-        let (mut log, farm, _, _, _) = base();
-        let mut late = production(&farm, "p-1", "AL2605");
-        late["time"] = "2026-06-02T00:00:00Z".into();
-        log.append(&farm.sign(late));
-        all.push((
-            "an event time past the clock skew",
-            log,
-            "is more than 300 s after",
-        ));
-    }
-    {
-        let (mut log, farm, _, _, _) = base();
-        log.append_recorded(
-            &farm.sign(production(&farm, "p-1", "AL2605")),
-            "2026-05-31T23:00:00.000Z",
+            json!({"action": "add_key", "subject": p.farm.id, "key": key}),
         );
-        all.push((
-            "a record time before the previous entry's",
-            log,
-            "is earlier than that of the entry before",
-        ));
-    }
-    {
-        let (mut log, farm, platform, consumer, _) = base();
-        log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        log.append(&platform.sign(trade(&platform, "LD1", &consumer.id, &units())));
-        let mut second = trade(&platform, "LD1", &consumer.id, &units());
-        second["client_id"] = "order-again".into();
-        log.append(&platform.sign(second));
-        all.push((
-            "an order number recorded twice",
-            log,
-            "order LD1 is already recorded",
-        ));
-    }
-    {
-        let (mut log, _, _, consumer, _) = base();
-        log.append(&consumer.sign(review(&consumer, "r-1", "LD9", &units(), None)));
-        all.push((
-            "a reference to a missing order",
-            log,
-            "order LD9 does not exist in the log",
-        ));
-    }
-    {
-        let (mut log, farm, _, _, _) = base();
-        log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        log.append(&farm.sign(production(&farm, "p-1", "AL2606")));
-        all.push((
-            "a client id reused",
-            log,
-            "client id \"p-1\" of actor TW-FARM was already used",
-        ));
-    }
-    {
-        let (mut log, farm, _, _, _) = base();
-        log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        all.push((
-            "the same event twice",
-            log,
-            "is already recorded as entry 5",
-        ));
-    }
-    {
-        let (mut log, farm, platform, consumer, _) = base();
-        log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        log.append(&platform.sign(trade(&platform, "LD1", &consumer.id, &units())));
-        let other = Party::new("CONSUMER:LD-U2", "CN", &["consumer"]);
-        let registrar = Party::registrar();
-        log.append(&registrar.sign(registration(&registrar, &other)));
-        let salt = buyer_salt("LD1");
-        log.append(&other.sign(review(&other, "r-1", "LD1", &units(), Some(&salt))));
-        all.push((
-            "a review by someone not the buyer",
-            log,
-            "is neither the buyer of order LD1",
-        ));
-    }
-    {
-        let (mut log, farm, platform, _, _) = base();
-        let produced = log.append(&farm.sign(production(&farm, "p-1", "AL2605")));
-        log.append(&platform.sign(correction(&platform, "fix-1", &produced)));
-        all.push((
-            "a correction by a party without the role",
-            log,
-            "may not record correction events",
-        ));
-    }
-    {
-        let (mut log, _, _, _, _) = base();
-        let registrar = Party::registrar();
-        let twin = Party::new("TW-TWIN", "TW", &["producer"]).with_key(Party::farm().key);
-        log.append(&registrar.sign(registration(&registrar, &twin)));
-        all.push((
-            "a key registered to two actors",
-            log,
-            "already registered to",
-        ));
-    }
-    all
+        let body =
+            json!({"action": "revoke_key", "subject": p.farm.id, "key": key, "reason": "lost"});
+        registry(log, p, "revoke-2", body);
+        log.append(&other.sign(production(&other, "p-1", "AL2605")));
+    }),
+    (
+        "an event time past the clock skew",
+        "is more than 300 s after",
+        |log, p| {
+            let mut late = production(&p.farm, "p-1", "AL2605");
+            late["time"] = "2026-06-02T00:00:00Z".into();
+            log.append(&p.farm.sign(late));
+        },
+    ),
+    (
+        "a record time before the previous entry's",
+        "is earlier than that of the entry before",
+        |log, p| {
+            let signed = p.farm.sign(production(&p.farm, "p-1", "AL2605"));
+            log.append_recorded(&signed, "2026-05-31T23:00:00.000Z");
+        },
+    ),
+    (
+        "an order number recorded twice",
+        "order LD1 is already recorded",
+        |log, p| {
+            sale(log, p);
+            let mut second = trade(&p.platform, "LD1", &p.consumer.id, &units());
+            second["client_id"] = "order-again".into();
+            log.append(&p.platform.sign(second));
+        },
+    ),
+    (
+        "a reference to a missing order",
+        "order LD1 does not exist in the log",
+        |log, p| {
+            rating(log, &p.consumer, None);
+        },
+    ),
+    (
+        "a client id reused",
+        "client id \"p-1\" of actor TW-FARM was already used",
+        |log, p| {
+            log.append(&p.farm.sign(production(&p.farm, "p-1", "AL2605")));
+            log.append(&p.farm.sign(production(&p.farm, "p-1", "AL2606")));
+        },
+    ),
+    (
+        "the same event twice",
+        "is already recorded as entry 5",
+        |log, p| {
+            let signed = p.farm.sign(production(&p.farm, "p-1", "AL2605"));
+            log.append(&signed);
+            log.append(&signed);
+        },
+    ),
+    (
+        "a review by someone not the buyer",
+        "is neither the buyer of order LD1",
+        |log, p| {
+            sale(log, p);
+            let other = Party::new("CONSUMER:LD-U2", "CN", &["consumer"]);
+            log.append(&p.registrar.sign(registration(&p.registrar, &other)));
+            rating(log, &other, Some(&buyer_salt("LD1")));
+        },
+    ),
+    (
+        "a correction by a party without the role",
+        "may not record correction events",
+        |log, p| {
+            let produced = sale(log, p);
+            log.append(&p.platform.sign(correction(&p.platform, "fix-1", &produced)));
+        },
+    ),
+    (
+        "a key registered to two actors",
+        "already registered to",
+        |log, p| {
+            let twin = Party::new("TW-TWIN", "TW", &["producer"]).with_key(Party::farm().key);
+            log.append(&p.registrar.sign(registration(&p.registrar, &twin)));
+        },
+    ),
+];
+
+fn logs() -> Vec<(&'static str, ForgedLog, &'static str)> {
+    CASES
+        .iter()
+        .map(|(name, says, build)| {
+            let (mut log, parties) = base();
+            build(&mut log, &parties);
+            (*name, log, *says)
+        })
+        .collect()
 }
 
 #[test]
@@ -224,19 +233,5 @@ fn each_log_is_admitted_or_refused_as_the_vectors_say() {
         "cases": cases,
     });
     let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/vectors/admission/logs.json"
-    );
-    if std::env::var_os("UPDATE_VECTORS").is_some() {
-        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
-        std::fs::write(path, &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(path)
-        .expect("fixtures/vectors/admission/logs.json (UPDATE_VECTORS=1 writes it)");
-    assert_eq!(
-        committed, text,
-        "the committed admission vectors differ from the logs here"
-    );
-    let _: Value = serde_json::from_str(&committed).unwrap();
+    suyuan_testkit::vectors::check_or_update("fixtures/vectors/admission/logs.json", &text);
 }

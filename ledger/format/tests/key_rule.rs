@@ -115,24 +115,12 @@ fn every_case_is_classified_as_the_vectors_say() {
     }
     let refused = cases.iter().filter(|c| c["expect"] != "accepted").count();
     assert!(refused >= 8 + 2 + 7, "only {refused} refused cases");
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/vectors/keys/keys.json"
-    );
     let doc = json!({
         "about": "Ed25519 public keys under the rule of docs/FORMAT.md §1: canonical encoding (y < p, no sign bit when x = 0) and a point of the prime-order subgroup. `expect` is `accepted` or the class of refusal. Small-order points are curve25519-dalek's EIGHT_TORSION; the list of such points and of non-canonical encodings is the one discussed in Chalkias, Garillot, Nikolaenko, 'Taming the many EdDSAs' (SSR 2020).",
         "cases": cases,
     });
     let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
-    if std::env::var_os("UPDATE_VECTORS").is_some() {
-        std::fs::write(path, &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(path)
-        .expect("fixtures/vectors/keys/keys.json (UPDATE_VECTORS=1 writes it)");
-    assert_eq!(
-        committed, text,
-        "the committed key vectors differ from the derived ones"
-    );
+    suyuan_testkit::vectors::check_or_update("fixtures/vectors/keys/keys.json", &text);
 }
 
 #[test]

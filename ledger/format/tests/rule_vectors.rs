@@ -380,18 +380,5 @@ fn the_library_refuses_each_case_on_its_field_and_the_vectors_are_current() {
         "cases": cases,
     });
     let text = serde_json::to_string_pretty(&doc).unwrap() + "\n";
-    let path = concat!(
-        env!("CARGO_MANIFEST_DIR"),
-        "/../../fixtures/vectors/events/rules.json"
-    );
-    if std::env::var_os("UPDATE_VECTORS").is_some() {
-        std::fs::create_dir_all(std::path::Path::new(path).parent().unwrap()).unwrap();
-        std::fs::write(path, &text).unwrap();
-    }
-    let committed = std::fs::read_to_string(path)
-        .expect("fixtures/vectors/events/rules.json (UPDATE_VECTORS=1 writes it)");
-    assert_eq!(
-        committed, text,
-        "the committed rule vectors differ from the cases here"
-    );
+    suyuan_testkit::vectors::check_or_update("fixtures/vectors/events/rules.json", &text);
 }

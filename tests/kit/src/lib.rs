@@ -18,6 +18,7 @@ pub mod http;
 pub mod party;
 pub mod scenario;
 pub mod store;
+pub mod vectors;
 pub mod world;
 
 pub use cli::Cli;
