@@ -38,8 +38,17 @@ var suyuanKeyRule = (function () {
   }
   function isIdentity(p) { return p[0] === 0n && p[1] === p[2]; }
 
+  // A page checks the same few keys for every entry they sign; the subgroup check is a
+  // scalar multiplication, so each key's verdict is kept.
+  var verdicts = new Map();
   return function keyRule(bytes) {
     if (!(bytes instanceof Uint8Array) || bytes.length !== 32) return 'not_a_point';
+    var id = Array.prototype.join.call(bytes, ',');
+    if (!verdicts.has(id)) verdicts.set(id, classify(bytes));
+    return verdicts.get(id);
+  };
+
+  function classify(bytes) {
     var y = 0n;
     for (var i = 31; i >= 0; i--) y = (y << 8n) | BigInt(i === 31 ? bytes[i] & 0x7f : bytes[i]);
     var sign = bytes[31] >> 7;
@@ -54,7 +63,7 @@ var suyuanKeyRule = (function () {
     if (isIdentity(mul(pt, 8n))) return 'small_order';
     if (!isIdentity(mul(pt, L))) return 'mixed_order';
     return null;
-  };
+  }
 
   // x for y (the sign bit chooses between x and −x), or null when y is on no point.
   function decode(y, sign) {

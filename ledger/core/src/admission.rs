@@ -137,6 +137,39 @@ impl OrderFacts {
     }
 }
 
+impl OrderFacts {
+    /// [`OrderFacts::of`] read straight from the canonical bytes of an admitted event:
+    /// the members admission needs, without validating the whole event again (the append
+    /// path looks an order up for every review). `None` unless it is a `trade`. The two
+    /// agree on every admitted trade (a test holds them to the scenario's).
+    pub fn from_event_bytes(bytes: &[u8]) -> Option<OrderFacts> {
+        #[derive(serde::Deserialize)]
+        struct Trade {
+            #[serde(rename = "type")]
+            kind: EventType,
+            actor: String,
+            what: What,
+            body: TradeBody,
+        }
+        #[derive(serde::Deserialize)]
+        struct What {
+            #[serde(default)]
+            items: Vec<String>,
+        }
+        #[derive(serde::Deserialize)]
+        struct TradeBody {
+            buyer_commitment: String,
+        }
+        let trade: Trade = serde_json::from_slice(bytes).ok()?;
+        (trade.kind == EventType::Trade).then_some(())?;
+        Some(OrderFacts {
+            actor: trade.actor,
+            items: trade.what.items,
+            buyer_commitment: Digest::from_hex(&trade.body.buyer_commitment)?,
+        })
+    }
+}
+
 /// BLAKE3(salt ‖ identity): the commitment a `trade` makes to its buyer (FORMAT.md §7).
 pub fn identity_commitment(salt: &Digest, identity: &str) -> Digest {
     let mut h = blake3::Hasher::new();

@@ -62,6 +62,26 @@ impl DerivedIndexes {
         });
     }
 
+    /// The seqs `index` lists under `key`, oldest first.
+    pub fn postings(&self, index: Index, key: &str) -> Vec<u64> {
+        self.postings[index as usize]
+            .get(key)
+            .cloned()
+            .unwrap_or_default()
+    }
+
+    /// Every posting list of `index`, in key order.
+    pub fn lists(&self, index: Index) -> impl Iterator<Item = (&str, &[u64])> {
+        self.postings[index as usize]
+            .iter()
+            .map(|(k, v)| (k.as_str(), v.as_slice()))
+    }
+
+    /// What each entry added is looked up by, in log order.
+    pub fn lookups(&self) -> &[LookupKeys] {
+        &self.lookups
+    }
+
     /// Every difference between these indexes (and `registry`, the actor records the
     /// entries make) and what `reader` keeps.
     pub fn compare(

@@ -4,6 +4,7 @@
 //! [`crate::history::history`] over it, so what the bundle says of how each entry concerns
 //! the item (`via`) is re-derived by the same code that wrote it, not trusted.
 
+use crate::derived::DerivedIndexes;
 use crate::storage::{EntryVisitor, Index, LogReader, LookupKeys, PostingVisitor, StorageError};
 use std::collections::BTreeMap;
 use suyuan_format::checkpoint::Checkpoint;
@@ -20,18 +21,17 @@ pub(super) struct HeldEntry<'a> {
     pub event: &'a Event,
 }
 
+/// The held entries and their indexes, derived as the auditor derives a store's
+/// ([`DerivedIndexes`]), so a bundle is indexed exactly as the log it comes from.
 #[derive(Default)]
 pub(super) struct Held {
     size: u64,
     note: String,
     root: Digest,
     entries: BTreeMap<u64, (Vec<u8>, Vec<Digest>)>,
+    indexes: DerivedIndexes,
     by_entry_hash: BTreeMap<Digest, u64>,
     by_event_id: BTreeMap<Digest, u64>,
-    chains: BTreeMap<String, Vec<u64>>,
-    documents: BTreeMap<String, Vec<u64>>,
-    actors: BTreeMap<String, Vec<u64>>,
-    types: BTreeMap<&'static str, Vec<u64>>,
 }
 
 impl Held {
@@ -46,32 +46,15 @@ impl Held {
 
     /// Adds an entry; entries must come in log order.
     pub fn add(&mut self, e: HeldEntry<'_>) {
+        let hash = e.view.hash();
         self.entries
             .insert(e.seq, (e.bytes.to_vec(), e.proof.to_vec()));
-        self.by_entry_hash.insert(e.view.hash(), e.seq);
+        self.by_entry_hash.insert(hash, e.seq);
         self.by_event_id.insert(e.view.event_id, e.seq);
-        for chain in e.view.prev.keys() {
-            self.chains.entry(chain.clone()).or_default().push(e.seq);
-        }
-        for (kind, number) in e.event.documents() {
-            self.documents
-                .entry(kind.key(&number))
-                .or_default()
-                .push(e.seq);
-        }
-        self.actors
-            .entry(e.event.actor.0.clone())
-            .or_default()
-            .push(e.seq);
-        self.types
-            .entry(e.event.kind.as_str())
-            .or_default()
-            .push(e.seq);
+        let chains = e.view.prev.keys().map(String::as_str);
+        self.indexes
+            .add(e.seq, e.view.event_id, hash, chains, e.event);
     }
-}
-
-fn postings<K: Ord + std::borrow::Borrow<str>>(map: &BTreeMap<K, Vec<u64>>, key: &str) -> Vec<u64> {
-    map.get(key).cloned().unwrap_or_default()
 }
 
 fn not_held(what: &str) -> StorageError {
@@ -101,16 +84,16 @@ impl LogReader for Held {
         Ok(self.by_event_id.get(id).copied())
     }
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(postings(&self.chains, key))
+        Ok(self.indexes.postings(Index::Chain, key))
     }
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(postings(&self.documents, key))
+        Ok(self.indexes.postings(Index::Document, key))
     }
     fn by_type(&self, kind: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(postings(&self.types, kind))
+        Ok(self.indexes.postings(Index::Type, kind))
     }
     fn by_actor(&self, actor: &str) -> Result<Vec<u64>, StorageError> {
-        Ok(postings(&self.actors, actor))
+        Ok(self.indexes.postings(Index::Actor, actor))
     }
     fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError> {
         Ok((self.size, self.note.clone()))
@@ -149,18 +132,8 @@ impl LogReader for Held {
         index: Index,
         f: &mut PostingVisitor<'_>,
     ) -> Result<(), StorageError> {
-        let lists: Vec<(&str, &Vec<u64>)> = match index {
-            Index::Chain => self.chains.iter().map(|(k, v)| (k.as_str(), v)).collect(),
-            Index::Document => self
-                .documents
-                .iter()
-                .map(|(k, v)| (k.as_str(), v))
-                .collect(),
-            Index::Actor => self.actors.iter().map(|(k, v)| (k.as_str(), v)).collect(),
-            Index::Type => self.types.iter().map(|(k, v)| (*k, v)).collect(),
-        };
-        for (key, seqs) in lists {
-            f(key, seqs.clone())?;
+        for (key, seqs) in self.indexes.lists(index) {
+            f(key, seqs.to_vec())?;
         }
         Ok(())
     }

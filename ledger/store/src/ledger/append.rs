@@ -654,43 +654,14 @@ impl LogView for AppendView<'_> {
     }
 }
 
-/// The order a stored `trade` entry records. The entry was validated when admitted, so
-/// only the members admission needs are read, not the whole event.
+/// The order a stored `trade` entry records (see [`OrderFacts::from_event_bytes`]).
 fn order_facts(seq: u64, bytes: &[u8], order_no: &str) -> Result<OrderFacts, StoreError> {
-    #[derive(serde::Deserialize)]
-    struct Trade {
-        #[serde(rename = "type")]
-        kind: EventType,
-        actor: String,
-        what: What,
-        body: TradeBody,
-    }
-    #[derive(serde::Deserialize)]
-    struct What {
-        #[serde(default)]
-        items: Vec<String>,
-    }
-    #[derive(serde::Deserialize)]
-    struct TradeBody {
-        buyer_commitment: String,
-    }
     let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("entry {seq}: {e}"));
-    let not_trade = || {
+    let view = suyuan_format::entry::StoredEntry::parse(bytes).map_err(|e| corrupt(&e))?;
+    OrderFacts::from_event_bytes(view.event_bytes()).ok_or_else(|| {
         corrupt(&format!(
             "the first entry naming order {order_no} is not its trade"
         ))
-    };
-    let view = suyuan_format::entry::StoredEntry::parse(bytes).map_err(|e| corrupt(&e))?;
-    let trade: Trade = serde_json::from_slice(view.event_bytes()).map_err(|_| not_trade())?;
-    if trade.kind != EventType::Trade {
-        return Err(not_trade());
-    }
-    let buyer_commitment = Digest::from_hex(&trade.body.buyer_commitment)
-        .ok_or_else(|| corrupt(&"buyer_commitment is not a hash"))?;
-    Ok(OrderFacts {
-        actor: trade.actor,
-        items: trade.what.items,
-        buyer_commitment,
     })
 }
 
