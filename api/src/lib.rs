@@ -22,7 +22,7 @@ pub mod submit;
 pub mod wire;
 pub mod writer;
 
-use axum::extract::{DefaultBodyLimit, State};
+use axum::extract::State;
 use axum::routing::{get, post};
 use axum::Router;
 use std::future::Future;
@@ -178,17 +178,9 @@ pub fn state(ledger: Arc<Ledger>, config: Config) -> (Shared, std::thread::JoinH
 
 /// The whole HTTP API.
 pub fn router(state: Shared) -> Router {
-    let event_limit = state.config.event_body_limit;
-    let batch_limit = state.config.batch_body_limit;
     Router::new()
-        .route(
-            "/v1/events",
-            post(submit::submit_event).layer(DefaultBodyLimit::max(event_limit)),
-        )
-        .route(
-            "/v1/events/batch",
-            post(submit::submit_batch).layer(DefaultBodyLimit::max(batch_limit)),
-        )
+        .route("/v1/events", post(submit::submit_event))
+        .route("/v1/events/batch", post(submit::submit_batch))
         .route("/v1/history/{*item}", get(read::history))
         .route("/v1/bundle/{*item}", get(read::bundle))
         .route("/v1/entries/{seq}", get(read::entry_by_seq))

@@ -5,8 +5,7 @@ use crate::error::{refusal_status, ApiError};
 use crate::wire::{BatchItem, BatchResponse, SubmitResponse};
 use crate::writer::WriteError;
 use crate::Shared;
-use axum::body::Bytes;
-use axum::extract::rejection::BytesRejection;
+use axum::body::{Body, Bytes};
 use axum::extract::State;
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -15,26 +14,49 @@ use serde_json::value::RawValue;
 use suyuan_format::submission::{self, Submission};
 
 /// Checks the content type and that the body is UTF-8 text; the callers parse it.
-fn json_text(
-    state: &Shared,
-    headers: &HeaderMap,
-    body: Result<Bytes, BytesRejection>,
-) -> Result<Bytes, ApiError> {
+/// Reads a request body of at most `limit` bytes. A longer one is refused with 413, but
+/// only after the rest has been read and dropped (up to [`LINGER_BYTES`]): closing the
+/// connection while the client is still sending would reset it before it reads the
+/// answer (a "lingering close", as servers do for HTTP/1.1).
+async fn read_body(state: &Shared, body: Body, limit: usize) -> Result<Bytes, ApiError> {
+    use http_body_util::BodyExt;
+    let mut body = body;
+    let mut bytes = Vec::new();
+    let mut seen = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| {
+            state.metrics.rejected("malformed", 1);
+            ApiError::malformed(format!("reading the request body: {e}"))
+        })?;
+        let Some(data) = frame.data_ref() else {
+            continue;
+        };
+        seen += data.len();
+        if seen <= limit {
+            bytes.extend_from_slice(data);
+        } else if seen > LINGER_BYTES {
+            break;
+        }
+    }
+    if seen > limit {
+        state.metrics.rejected("too_large", 1);
+        return Err(ApiError::new(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            "too_large",
+            format!("request body over the limit of {limit} bytes"),
+        ));
+    }
+    Ok(Bytes::from(bytes))
+}
+
+/// How much of an oversized body is read and dropped before its 413 goes out.
+const LINGER_BYTES: usize = 64 << 20;
+
+fn json_text(state: &Shared, headers: &HeaderMap, body: Bytes) -> Result<Bytes, ApiError> {
     let reject = |e: ApiError| {
         state.metrics.rejected(&e.code, 1);
         e
     };
-    let body = body.map_err(|e| {
-        reject(if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
-            ApiError::new(
-                StatusCode::PAYLOAD_TOO_LARGE,
-                "too_large",
-                format!("request body over the limit: {}", e.body_text()),
-            )
-        } else {
-            ApiError::new(e.status(), "malformed", e.body_text())
-        })
-    })?;
     let ctype = headers
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
@@ -119,9 +141,10 @@ fn write_error(state: &Shared, e: WriteError, n: u64) -> ApiError {
 pub async fn submit_event(
     State(state): State<Shared>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    let body = json_text(&state, &headers, body)?;
+    let limit = state.config.event_body_limit;
+    let body = json_text(&state, &headers, read_body(&state, body, limit).await?)?;
     let text = std::str::from_utf8(&body).expect("checked UTF-8");
     let sub = serde_json::from_str::<&RawValue>(text)
         .map_err(not_json)
@@ -160,9 +183,10 @@ pub async fn submit_event(
 pub async fn submit_batch(
     State(state): State<Shared>,
     headers: HeaderMap,
-    body: Result<Bytes, BytesRejection>,
+    body: Body,
 ) -> Result<Response, ApiError> {
-    let body = json_text(&state, &headers, body)?;
+    let limit = state.config.batch_body_limit;
+    let body = json_text(&state, &headers, read_body(&state, body, limit).await?)?;
     let text = std::str::from_utf8(&body).expect("checked UTF-8");
     let items: Vec<&RawValue> = match serde_json::from_str(text) {
         Ok(items) => items,

@@ -177,21 +177,6 @@ pub fn post_raw(url: &str, ctype: &str, body: &[u8]) -> Resp {
     finish(post_request(url, ctype).send_bytes(body))
 }
 
-/// A body over the server's limit: the server answers 413 once it has read as much as it
-/// allows and closes the connection, so a client still writing the rest may see the
-/// connection reset before it reads the answer. That is HTTP/1.1 as it is (the answer was
-/// sent; this client lost it), so only such transport errors are tried again.
-pub fn post_oversized(url: &str, ctype: &str, body: &[u8]) -> Resp {
-    let mut last = String::new();
-    for _ in 0..5 {
-        match post_request(url, ctype).send_bytes(body) {
-            Err(ureq::Error::Transport(e)) => last = e.to_string(),
-            r => return finish(r),
-        }
-    }
-    panic!("request failed five times: {last}")
-}
-
 pub fn post(url: &str, body: &Value) -> Resp {
     post_raw(url, "application/json", body.to_string().as_bytes())
 }
