@@ -41,6 +41,42 @@ enum Tamper {
     BundleVerdict,
     /// Flip the verdict the page itself shows.
     PageVerdict,
+    /// Leave the recall out everywhere, consistently: the bundle's entry, the page's card
+    /// and its warning. Only the head proofs can show that it is missing.
+    DropRecall,
+}
+
+/// `text` without each element that starts with `open` and ends at the first `close`
+/// after it.
+fn cut_elements(text: &str, open: &str, close: &str) -> String {
+    let mut out = text.to_string();
+    while let Some(start) = out.find(open) {
+        let Some(len) = out[start..].find(close) else {
+            break;
+        };
+        out.replace_range(start..start + len + close.len(), "");
+    }
+    out
+}
+
+fn drop_recall(text: String) -> String {
+    if let Ok(mut bundle) = serde_json::from_str::<serde_json::Value>(&text) {
+        if let Some(entries) = bundle["entries"].as_array_mut() {
+            entries.retain(|e| {
+                !e["entry"]
+                    .as_str()
+                    .unwrap_or("")
+                    .contains(r#""type":"recall""#)
+            });
+        }
+        return bundle.to_string();
+    }
+    let text = cut_elements(
+        &text,
+        r#"<div class="alert" role="alert" data-alert="recall""#,
+        "</div>",
+    );
+    cut_elements(&text, r#"<article class="card t-recall"#, "</article>")
 }
 
 fn tamper(mode: Tamper, body: Vec<u8>) -> Vec<u8> {
@@ -56,6 +92,7 @@ fn tamper(mode: Tamper, body: Vec<u8>) -> Vec<u8> {
                 r#"data-k="e:verdict">不合格<"#,
                 r#"data-k="e:verdict">合格<"#,
             ),
+        Tamper::DropRecall => drop_recall(text),
     }
     .into_bytes()
 }
@@ -214,6 +251,7 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
     let (good, bad) = scenario_items();
     let bundle_proxy = start_proxy(server.base.clone(), Tamper::BundleVerdict);
     let page_proxy = start_proxy(server.base.clone(), Tamper::PageVerdict);
+    let recall_proxy = start_proxy(server.base.clone(), Tamper::DropRecall);
     // The proxies really do alter what passes.
     let honest = get(
         &server.url(&format!("/v1/bundle/{bad}")),
@@ -226,12 +264,27 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
     )
     .text();
     assert_ne!(honest, altered, "the bundle proxy flips a verdict");
+    let without_recall = get(
+        &format!("{recall_proxy}/v1/bundle/{bad}"),
+        "application/json",
+    )
+    .text();
+    assert!(
+        honest.contains(r#"\"type\":\"recall\""#)
+            && !without_recall.contains(r#"\"type\":\"recall\""#)
+    );
+    let page_without = get(&format!("{recall_proxy}/{bad}?lang=en"), "text/html").text();
+    assert!(
+        !page_without.contains(r#"data-alert="recall""#)
+            && !page_without.contains(r#"class="card t-recall"#)
+    );
     let cases = json!([
         {"name": "good-unit-verified", "url": server.url(&format!("/{good}?lang=zh-Hans")), "expect": "verified"},
         {"name": "failed-lot-unit-verified", "url": server.url(&format!("/{bad}?lang=en")), "expect": "verified", "contains": ["FAIL", "RECALL"]},
         {"name": "failed-lot-zh-Hant", "url": server.url(&format!("/{bad}?lang=zh-Hant")), "expect": "verified", "contains": ["不合格"]},
         {"name": "tampered-bundle", "url": format!("{bundle_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "signature"},
         {"name": "tampered-page", "url": format!("{page_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "differs from the signed entry"},
+        {"name": "recall-left-out", "url": format!("{recall_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "the evidence holds"},
         {"name": "javascript-off", "url": server.url(&format!("/{bad}?lang=en")), "javascript": false, "contains": ["FAIL", "Verification needs JavaScript"]},
     ]);
     let out = Command::new("node")
@@ -245,7 +298,7 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
     assert!(out.status.success(), "browser checks failed:\n{stdout}");
     assert_eq!(
         stdout.lines().filter(|l| l.contains("\"ok\":true")).count(),
-        6,
+        cases.as_array().unwrap().len(),
         "{stdout}"
     );
 }

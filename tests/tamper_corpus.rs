@@ -1,6 +1,6 @@
 //! A tamper corpus: over a thousand single alterations of real evidence — the bundles of
-//! scenario items (their entries, inclusion proofs, checkpoints, registrations and
-//! links) and the receipts of the format vectors — each of which must be refused with
+//! scenario items (their entries, inclusion proofs, checkpoints, registrations, links and
+//! head proofs, and every entry left out) and the receipts of the format vectors — each of which must be refused with
 //! the failure named. (Exports have their own, field by field, in tests/tamper.rs.)
 
 mod common;
@@ -100,21 +100,50 @@ fn cases_of(bundle: &Value) -> Vec<Case> {
             });
         }
     }
-    // A signer's registration left out: its entries' signers are not registered. (Only
-    // `register` entries: leaving out the newest entry of a chain is what the chain-head
-    // commitment of docs/FORMAT.md is for, and is not yet caught.)
-    for i in 0..bundle["registrations"].as_array().unwrap().len() {
-        let entry: Value =
-            serde_json::from_str(bundle["registrations"][i]["entry"].as_str().unwrap()).unwrap();
-        if entry["signed"]["event"]["body"]["action"] != "register" {
-            continue;
+    // Any entry left out — the newest of a chain (a recall appended after the sale), one
+    // naming an order (a payment), a key's revocation: the head proofs show the chain or
+    // document has more entries than the bundle holds.
+    for list in ["entries", "registrations"] {
+        for i in 0..bundle[list].as_array().unwrap().len() {
+            add(
+                "entry left out",
+                format!("{list}[{i}] removed"),
+                "entries are missing",
+                &|b| {
+                    b[list].as_array_mut().unwrap().remove(i);
+                },
+            );
         }
+    }
+    // The head proofs: each one altered (a path hash, the count), or left out.
+    for i in 0..bundle["heads"].as_array().unwrap().len() {
+        let path = bundle["heads"][i]["path"].as_array().unwrap().clone();
+        if let Some(h) = path.first() {
+            let h = flip_hex(h.as_str().unwrap(), i);
+            add(
+                "head proof",
+                format!("heads[{i}].path[0]"),
+                "does not verify",
+                &|b| {
+                    b["heads"][i]["path"][0] = h.clone().into();
+                },
+            );
+        }
+        let count = bundle["heads"][i]["count"].as_u64().unwrap();
         add(
-            "registration removed",
-            format!("registrations[{i}]"),
-            "",
+            "head proof",
+            format!("heads[{i}].count + 1"),
+            "does not verify",
             &|b| {
-                b["registrations"].as_array_mut().unwrap().remove(i);
+                b["heads"][i]["count"] = (count + 1).into();
+            },
+        );
+        add(
+            "head proof",
+            format!("heads[{i}] removed"),
+            "no head proof",
+            &|b| {
+                b["heads"].as_array_mut().unwrap().remove(i);
             },
         );
     }
@@ -147,7 +176,7 @@ fn cases_of(bundle: &Value) -> Vec<Case> {
         "checkpoint",
         &|b| {
             let mut l = lines.clone();
-            l.insert(3, "extension: forged");
+            l.insert(4, "extension: forged");
             b["checkpoint"] = l.join("\n").into();
         },
     );

@@ -187,6 +187,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/entries/by-hash/{hash}", get(read::entry_by_hash))
         .route("/v1/proofs/inclusion", get(read::inclusion_proof))
         .route("/v1/proofs/consistency", get(read::consistency_proof))
+        .route("/v1/proofs/head", get(read::head_proof))
         .route("/v1/checkpoint", get(read::checkpoint))
         .route("/v1/checkpoint.json", get(read::checkpoint_json))
         .route("/checkpoint", get(read::checkpoint_text))

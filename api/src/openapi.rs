@@ -17,6 +17,7 @@ use utoipa::{Modify, OpenApi};
         crate::read::entry_by_seq,
         crate::read::entry_by_hash,
         crate::read::inclusion_proof,
+        crate::read::head_proof,
         crate::read::consistency_proof,
         crate::read::checkpoint,
         crate::read::checkpoint_json,

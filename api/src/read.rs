@@ -192,6 +192,49 @@ pub struct InclusionQuery {
     pub size: Option<u64>,
 }
 
+#[derive(Deserialize, utoipa::IntoParams)]
+pub struct HeadQuery {
+    /// `chain` (an item path, or `actor:ID`) or `document` (`order:NO` …).
+    pub index: String,
+    /// The chain or document key.
+    pub key: String,
+}
+
+/// The head of a chain's or document's posting list (how many entries, the newest), or
+/// its absence, proven against the head map root of the latest checkpoint
+/// (docs/FORMAT.md §5.1): how a verifier knows it was shown every entry of a chain, or
+/// that an item the log does not know really has no entries.
+#[utoipa::path(get, path = "/v1/proofs/head", tag = "prove", params(HeadQuery),
+    responses((status = 200, body = HeadProofBody), (status = 400, body = ErrorBody)))]
+pub async fn head_proof(
+    State(state): State<Shared>,
+    q: Result<Query<HeadQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<HeadProofBody>, ApiError> {
+    let q = query(q)?;
+    let index = suyuan_format::heads::HeadIndex::parse(&q.index).ok_or_else(|| {
+        ApiError::new(
+            StatusCode::BAD_REQUEST,
+            "bad_request",
+            format!("index is {:?}: chain or document", q.index),
+        )
+    })?;
+    read_ledger(&state, move |ledger| {
+        let reader = ledger.read()?;
+        let (_, checkpoint) = reader.latest_checkpoint_note()?;
+        let proof = reader.head_proof(index, &q.key)?;
+        Ok(Json(HeadProofBody {
+            checkpoint,
+            head: suyuan_format::bundle::ProvenHead::new(index, &q.key, &proof),
+        }))
+    })
+}
+
+/// A query string as its handler takes it, or 400 naming what is wrong with it.
+fn query<T>(q: Result<Query<T>, axum::extract::rejection::QueryRejection>) -> Result<T, ApiError> {
+    q.map(|Query(q)| q)
+        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
+}
+
 /// RFC 9162 inclusion proof of an entry in the tree of a given size.
 #[utoipa::path(get, path = "/v1/proofs/inclusion", tag = "prove", params(InclusionQuery),
     responses((status = 200, body = InclusionProofBody), (status = 400, body = ErrorBody), (status = 404, body = ErrorBody)))]
@@ -199,8 +242,7 @@ pub async fn inclusion_proof(
     State(state): State<Shared>,
     q: Result<Query<InclusionQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<InclusionProofBody>, ApiError> {
-    let Query(q) =
-        q.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let q = query(q)?;
     read_ledger(&state, move |ledger| {
         let reader = ledger.read()?;
         let seq = match (q.seq, &q.hash) {
@@ -267,8 +309,7 @@ pub async fn consistency_proof(
     State(state): State<Shared>,
     q: Result<Query<ConsistencyQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<ConsistencyProofBody>, ApiError> {
-    let Query(q) =
-        q.map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))?;
+    let q = query(q)?;
     read_ledger(&state, move |ledger| {
         let reader = ledger.read()?;
         let (latest, _) = reader.latest_checkpoint_note()?;

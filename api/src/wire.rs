@@ -167,6 +167,13 @@ pub struct InclusionProofBody {
     pub checkpoint: Option<String>,
 }
 
+/// A head proof and the checkpoint whose head map root it leads to.
+#[derive(Serialize, Deserialize, ToSchema, Debug)]
+pub struct HeadProofBody {
+    pub checkpoint: String,
+    pub head: suyuan_format::bundle::ProvenHead,
+}
+
 #[derive(Serialize, Deserialize, ToSchema, Debug)]
 pub struct ConsistencyProofBody {
     pub first: u64,

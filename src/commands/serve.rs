@@ -239,7 +239,7 @@ fn demo_items(ledger: &Ledger) -> anyhow::Result<Vec<(String, String)>> {
 }
 
 /// The path of an item given as a path or as a full Digital Link URI.
-fn item_path(item: &str) -> anyhow::Result<String> {
+pub fn item_path(item: &str) -> anyhow::Result<String> {
     let path = match item.find("://") {
         Some(i) => {
             let rest = &item[i + 3..];
@@ -253,19 +253,44 @@ fn item_path(item: &str) -> anyhow::Result<String> {
         .to_string())
 }
 
+/// What a running server answered: its JSON, or an error status and its message.
+pub enum Fetched {
+    Json(serde_json::Value),
+    Status(u16, String),
+}
+
 /// Fetches an item's evidence bundle from a running server.
-pub fn fetch_bundle(server: &str, item: &str) -> anyhow::Result<serde_json::Value> {
+pub fn fetch_bundle(server: &str, item: &str) -> anyhow::Result<Fetched> {
     let path = item_path(item)?;
-    let url = format!("{}/v1/bundle/{path}", server.trim_end_matches('/'));
+    fetch_json(
+        &format!("{}/v1/bundle/{path}", server.trim_end_matches('/')),
+        &[],
+    )
+}
+
+/// Fetches the proof of a chain's head (or absence) against the server's latest
+/// checkpoint (`GET /v1/proofs/head`).
+pub fn fetch_head(server: &str, index: &str, key: &str) -> anyhow::Result<Fetched> {
+    let url = format!("{}/v1/proofs/head", server.trim_end_matches('/'));
+    fetch_json(&url, &[("index", index), ("key", key)])
+}
+
+fn fetch_json(url: &str, query: &[(&str, &str)]) -> anyhow::Result<Fetched> {
     let agent = ureq::AgentBuilder::new()
         .timeout(std::time::Duration::from_secs(60))
         .build();
-    match agent.get(&url).set("Accept", "application/json").call() {
+    let mut request = agent.get(url).set("Accept", "application/json");
+    for (name, value) in query {
+        request = request.query(name, value);
+    }
+    match request.call() {
         Ok(resp) => {
             let text = resp
                 .into_string()
                 .with_context(|| format!("reading {url}"))?;
-            serde_json::from_str(&text).with_context(|| format!("{url} did not answer JSON"))
+            let value = serde_json::from_str(&text)
+                .with_context(|| format!("{url} did not answer JSON"))?;
+            Ok(Fetched::Json(value))
         }
         Err(ureq::Error::Status(code, resp)) => {
             let body = resp.into_string().unwrap_or_default();
@@ -273,7 +298,7 @@ pub fn fetch_bundle(server: &str, item: &str) -> anyhow::Result<serde_json::Valu
                 .ok()
                 .and_then(|v| v["error"]["message"].as_str().map(String::from))
                 .unwrap_or(body);
-            bail!("{url}: HTTP {code}: {msg}")
+            Ok(Fetched::Status(code, format!("{url}: HTTP {code}: {msg}")))
         }
         Err(e) => bail!("{url}: {e}"),
     }

@@ -1,10 +1,13 @@
+use crate::commands::serve::{self, Fetched};
 use crate::progress;
 use anyhow::Context;
 use std::path::Path;
 use std::process::ExitCode;
 use suyuan_core::audit::AuditReport;
 use suyuan_core::storage::LogReader;
-use suyuan_format::checkpoint::LogKey;
+use suyuan_format::bundle::ProvenHead;
+use suyuan_format::checkpoint::{Checkpoint, LogKey};
+use suyuan_format::heads::{key_hash, HeadIndex};
 use suyuan_store::Reader;
 
 /// A mistake in how `verify` was called (as opposed to what it was given failing).
@@ -60,10 +63,59 @@ pub fn run_server(server: &str, item: Option<&str>, log_key: Option<&str>) -> Ex
     let result = (|| -> anyhow::Result<AuditReport> {
         let key = pinned(log_key)?;
         let item = item.ok_or_else(|| Usage("--item ITEM is required with --server".into()))?;
-        let bundle = crate::commands::serve::fetch_bundle(server, item)?;
-        Ok(suyuan_core::bundle::verify(&bundle, &key))
+        match serve::fetch_bundle(server, item)? {
+            Fetched::Json(bundle) => Ok(suyuan_core::bundle::verify(&bundle, &key)),
+            Fetched::Status(404, said) => absent(server, &serve::item_path(item)?, &key, &said),
+            Fetched::Status(_, said) => anyhow::bail!("{said}"),
+        }
     })();
     exit(result)
+}
+
+/// A server that says it does not know an item must prove it: the head of the item's
+/// chain against its latest checkpoint, which shows no entries — or shows the server
+/// withholding them. Either way nothing is verified.
+fn absent(server: &str, item: &str, key: &LogKey, said: &str) -> anyhow::Result<AuditReport> {
+    let body = match serve::fetch_head(server, "chain", item)? {
+        Fetched::Json(body) => body,
+        Fetched::Status(_, head_said) => {
+            anyhow::bail!("{said}; and the head of its chain is not proven: {head_said}")
+        }
+    };
+    let checkpoint = body["checkpoint"]
+        .as_str()
+        .ok_or_else(|| anyhow::anyhow!("{server}/v1/proofs/head answered no checkpoint"))?;
+    let cp = Checkpoint::verify(checkpoint, key).context("the head proof's checkpoint")?;
+    let head: ProvenHead =
+        serde_json::from_value(body["head"].clone()).context("the head proof is malformed")?;
+    let (index, proof) = head
+        .proof()
+        .map_err(|e| anyhow::anyhow!("the head proof is malformed: {e}"))?;
+    if index != HeadIndex::Chain || head.key != item {
+        anyhow::bail!(
+            "the server proved the head of {} {}, not of chain {item}",
+            head.index,
+            head.key
+        );
+    }
+    let reason = match proof.verify(&key_hash(index, item), &cp.heads) {
+        Err(e) => format!("{said}; and its head proof does not verify: {e}"),
+        Ok(None) => format!(
+            "item {item} is not in the log: the head map of the checkpoint of size {} proves its chain has no entries",
+            cp.size
+        ),
+        Ok(Some(h)) => format!(
+            "{said}; but the head map of the checkpoint of size {} proves chain {item} has {} entries (the newest #{}): the server withholds them",
+            cp.size, h.count, h.last
+        ),
+    };
+    Ok(AuditReport {
+        tree_size: cp.size,
+        checkpoints: 1,
+        root: cp.root,
+        failures: vec![suyuan_core::audit::Failure { seq: None, reason }],
+        ..Default::default()
+    })
 }
 
 fn pinned(log_key: Option<&str>) -> anyhow::Result<LogKey> {

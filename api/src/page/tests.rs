@@ -77,6 +77,7 @@ fn history() -> History {
             ),
         ],
         chains: vec![ITEM.into()],
+        documents: vec![],
     }
 }
 

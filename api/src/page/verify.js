@@ -7,7 +7,11 @@
 //  3. every entry's event is signed (Ed25519 over "suyuan-event-v1\n" + the event bytes
 //     sliced out of the entry) by a key its signer had registered at that position,
 //     in a role allowed to record that type; registrations are replayed to know that;
-//  4. every fact the page shows equals what the verified entry says, no entry is left
+//  4. the evidence is complete: every chain it gives, every signer's registrations and
+//     every order of the story hold exactly as many entries as the log's head map says,
+//     the newest included (head proofs against the checkpoint's head map root, FORMAT.md
+//     §5.1), so no recall appended later can be left out;
+//  5. every fact the page shows equals what the verified entry says, no entry is left
 //     out, and every recall or failed test has its warning.
 (function () {
   'use strict';
@@ -78,8 +82,11 @@
     if (cut < 0) throw new Error('no blank line before the signatures');
     var text = note.slice(0, cut + 1), sigs = note.slice(cut + 2);
     var lines = text.split('\n');
-    if (lines.length < 4) throw new Error('too few lines');
+    if (lines.length < 5) throw new Error('too few lines');
     var origin = lines[0], size = lines[1], root = b64(lines[2]);
+    if (lines[3].indexOf(HEADS_LINE) !== 0) throw new Error('no head map line');
+    var heads = b64(lines[3].slice(HEADS_LINE.length));
+    if (heads.length !== 32) throw new Error('the head map root is not 32 bytes');
     if (!/^(0|[1-9][0-9]*)$/.test(size)) throw new Error('tree size is not a number');
     if (root.length !== 32) throw new Error('root is not 32 bytes');
     if (origin !== lk.name) throw new Error('origin is ' + origin + ', the pinned key is for ' + lk.name);
@@ -97,7 +104,77 @@
       good = true;
     }
     if (!good) throw new Error('no signature by the pinned log key');
-    return { size: Number(size), root: root, origin: origin };
+    return { size: Number(size), root: root, heads: heads, origin: origin };
+  }
+  var HEADS_LINE = 'suyuan-heads ';
+
+  // FORMAT.md §5.1: a head proof against the head map root. Returns the proven count (0:
+  // the key has no entries) and the newest seq.
+  var HEAD_INDEX = { chain: 0, document: 1 };
+  function be64(n) {
+    var b = new Uint8Array(8), dv = new DataView(b.buffer);
+    dv.setUint32(0, Math.floor(n / 4294967296));
+    dv.setUint32(4, n >>> 0);
+    return b;
+  }
+  function bitOf(k, d) { return (k[d >> 3] >> (7 - (d & 7))) & 1; }
+  function count(n) { return typeof n === 'number' && Number.isSafeInteger(n) && n >= 0; }
+  async function headLeaf(k, c, last) { return sha256(concat(new Uint8Array([2]), k, be64(c), be64(last))); }
+  async function verifyHead(p, root) {
+    if (!p || typeof p.key !== 'string' || !HEAD_INDEX.hasOwnProperty(p.index) || !Array.isArray(p.path) || p.path.length > 256 || !count(p.count)) {
+      throw new Error('a malformed head proof');
+    }
+    var name = p.index + ' ' + p.key;
+    var k = await sha256(concat(new Uint8Array([HEAD_INDEX[p.index]]), utf8.encode(p.key)));
+    var path = p.path.map(hex), h;
+    if (p.count > 0) {
+      if (p.other !== undefined || !count(p.last)) throw new Error(name + ': a malformed head proof');
+      h = await headLeaf(k, p.count, p.last);
+    } else if (p.other !== undefined) {
+      var o = p.other, ok = hex(o && o.key_hash);
+      if (!count(o.count) || o.count === 0 || !count(o.last) || same(ok, k)) throw new Error(name + ': a malformed head proof');
+      for (var d = 0; d < path.length; d++) if (bitOf(ok, d) !== bitOf(k, d)) throw new Error(name + ': the other leaf is not on the key\'s path');
+      h = await headLeaf(ok, o.count, o.last);
+    } else {
+      h = new Uint8Array(32);
+    }
+    for (var i = path.length - 1; i >= 0; i--) {
+      h = await sha256(bitOf(k, i) ? concat(new Uint8Array([3]), path[i], h) : concat(new Uint8Array([3]), h, path[i]));
+    }
+    if (!same(h, root)) throw new Error(name + ': the head proof does not lead to the checkpoint\'s head map root');
+    return { count: p.count, last: p.count > 0 ? p.last : null };
+  }
+
+  // Check 4: every chain given, every signer's registration chain and every order of the
+  // story, against its proven head.
+  async function checkHeads(bundle, cp, regs, entries) {
+    if (!Array.isArray(bundle.heads)) { problem('complete', 'the evidence carries no head proofs'); return; }
+    var proven = {};
+    for (var i = 0; i < bundle.heads.length; i++) {
+      var p = bundle.heads[i];
+      try { proven[p.index + ' ' + p.key] = await verifyHead(p, cp.heads); } catch (e) { problem('complete', e.message); }
+    }
+    var all = regs.concat(entries), wanted = {};
+    (bundle.chains || []).forEach(function (c) { wanted['chain ' + c] = true; });
+    all.forEach(function (e) { if (e.event) wanted['chain actor:' + e.event.actor] = true; });
+    entries.forEach(function (e) {
+      var ev = e.event;
+      if (ev && ev.type === 'trade' && e.via !== 'chain' && ev.body && typeof ev.body.order_no === 'string') wanted['document order:' + ev.body.order_no] = true;
+      if (e.via === 'chain' && e.prev.indexOf(bundle.item) >= 0) problem('bundle', '#' + e.seq + ' is on the item\'s own chain but marked as outside its story');
+    });
+    Object.keys(wanted).sort().forEach(function (name) {
+      var sp = name.indexOf(' '), index = name.slice(0, sp), key = name.slice(sp + 1);
+      var held = all.filter(function (e) {
+        if (index === 'chain') return e.prev.indexOf(key) >= 0;
+        return e.event && e.event.body && typeof e.event.body.order_no === 'string' && 'order:' + e.event.body.order_no === key;
+      }).map(function (e) { return e.seq; });
+      var newest = held.length ? Math.max.apply(null, held) : null;
+      var head = proven[name];
+      if (!head) { problem('complete', name + ': no head proof'); return; }
+      if (head.count !== held.length || head.last !== newest) {
+        problem('complete', name + ' has ' + head.count + ' entries (the newest #' + head.last + '), the evidence holds ' + held.length);
+      }
+    });
   }
 
   // RFC 9162 section 2.1.3.2.
@@ -125,7 +202,7 @@
   var SIG = ',"signature":"';
   // Checks one bundle record: inclusion and event signature. Returns its parsed event.
   async function checkRecord(rec, cp) {
-    var res = { seq: rec.seq, via: rec.via, event: null, errors: [] };
+    var res = { seq: rec.seq, via: rec.via, event: null, prev: [], errors: [] };
     if (typeof rec.seq !== 'number' || typeof rec.entry !== 'string' || !Array.isArray(rec.proof)) {
       res.errors.push(['bundle', 'a record lacks seq, entry or proof']);
       return res;
@@ -140,6 +217,7 @@
     var entry;
     try { entry = JSON.parse(text); } catch (e) { res.errors.push(['bundle', '#' + rec.seq + ': entry is not JSON']); return res; }
     if (entry.seq !== rec.seq) res.errors.push(['bundle', '#' + rec.seq + ': the entry says seq ' + entry.seq]);
+    if (entry.prev && typeof entry.prev === 'object') res.prev = Object.keys(entry.prev);
     var sig;
     try { sig = b64(entry.signed && entry.signed.signature); } catch (e) { sig = new Uint8Array(0); }
     var start = text.indexOf(SIGNED), end = text.length - (SIG.length + 88 + 3);
@@ -292,6 +370,7 @@
       if (!hasRole(a, ev.type) && !corrOk) e.errors.push(['signer', '#' + e.seq + ': ' + ev.actor + ' (' + a.roles.join(', ') + ') may not record ' + ev.type]);
     });
     regs.concat(entries).forEach(function (e) { e.errors.forEach(function (x) { problem(x[0], x[1]); }); });
+    await checkHeads(bundle, cp, regs, entries);
 
     // What the page shows must be what the verified entries say.
     var shownCards = {};

@@ -166,6 +166,7 @@ mod tests {
             item: "01/04719865001270/10/L1/21/1".into(),
             entries,
             chains: vec![],
+            documents: vec![],
         }
     }
 

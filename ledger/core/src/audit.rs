@@ -69,6 +69,8 @@ struct ParsedEntry {
     event: Event,
     signature_ok: bool,
     private: PrivatePart,
+    /// The head map keys it joins (see `suyuan_format::heads::entry_keys`).
+    head_keys: Vec<[u8; 32]>,
 }
 
 /// An entry as read from a store or an export, with its private part when one is at hand.
@@ -89,6 +91,8 @@ pub struct Auditor {
     pending: Option<Vec<Parsed>>,
     /// The derived indexes as the entries make them, when a store's are to be checked.
     derived: Option<crate::derived::DerivedIndexes>,
+    /// The head map as the entries replayed make it, for the checkpoints' roots.
+    heads: crate::heads::HeadTrail,
 }
 
 impl Auditor {
@@ -100,7 +104,20 @@ impl Auditor {
             failures: Vec::new(),
             pending: None,
             derived: None,
+            heads: crate::heads::HeadTrail::new(),
         }
+    }
+
+    /// Takes the head map roots of the log at the sizes of `checkpoint_notes` as the
+    /// entries are replayed (rather than keeping every entry's keys until
+    /// [`Auditor::finish`] is given the checkpoints).
+    pub fn with_checkpoints_ahead(mut self, checkpoint_notes: &[String]) -> Auditor {
+        let sizes = checkpoint_notes
+            .iter()
+            .filter_map(|n| n.lines().nth(1)?.parse().ok())
+            .collect();
+        self.heads = crate::heads::HeadTrail::at_sizes(sizes);
+        self
     }
 
     /// Also derives the indexes from the entries, for [`Auditor::check_derived`].
@@ -175,8 +192,15 @@ impl Auditor {
             let position = self.tree.size();
             self.tree.push(p.leaf);
             match p.result {
-                Err(reason) => self.fail(Some(position), reason),
-                Ok(entry) => self.replay_entry(position, p.hash, entry),
+                Err(reason) => {
+                    self.heads.add(position, Vec::new());
+                    self.fail(Some(position), reason)
+                }
+                Ok(mut entry) => {
+                    self.heads
+                        .add(position, std::mem::take(&mut entry.head_keys));
+                    self.replay_entry(position, p.hash, entry);
+                }
             }
         }
     }
@@ -251,6 +275,12 @@ impl Auditor {
                 self.fail(None, format!("checkpoint of size {} covers more entries than the {size} present (entries missing at the end)", cp.size));
                 previous = Some(cp);
                 continue;
+            }
+            if self.heads.root_at(cp.size) != Some(cp.heads) {
+                self.fail(
+                    None,
+                    format!("the checkpoint of size {} signs a head map root the entries do not give: it misstates how many entries some chain or document has (FORMAT.md §5.1)", cp.size),
+                );
             }
             let root = merkle::root(&self.tree, cp.size).expect("tree holds every complete node");
             if root != cp.root {
@@ -365,7 +395,12 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
                         Some(part) => PrivatePart::Given(suyuan_format::hash::content_hash(part)),
                         None => PrivatePart::Unavailable,
                     };
+                    let head_keys = suyuan_format::heads::entry_keys(
+                        view.prev.keys().map(String::as_str),
+                        &event,
+                    );
                     let entry = ParsedEntry {
+                        head_keys,
                         seq: view.seq,
                         recorded: view.recorded,
                         event_id: view.event_id,
@@ -421,7 +456,10 @@ pub fn audit_store(
     progress: &(dyn Fn(u64) + Sync),
 ) -> Result<AuditReport, crate::storage::StorageError> {
     const CHUNK: usize = 4096;
-    let mut auditor = Auditor::new(log_key).with_derived_indexes();
+    let notes = reader.checkpoint_notes()?;
+    let mut auditor = Auditor::new(log_key)
+        .with_derived_indexes()
+        .with_checkpoints_ahead(&notes);
     let (tx, rx) = std::sync::mpsc::sync_channel::<Vec<RawEntry>>(2);
     std::thread::scope(|scope| -> Result<(), crate::storage::StorageError> {
         let read = scope.spawn(move || -> Result<(), crate::storage::StorageError> {
@@ -448,7 +486,7 @@ pub fn audit_store(
     })?;
     auditor.check_stored_nodes(reader)?;
     let derived = auditor.check_derived(reader)?;
-    let mut report = auditor.finish(&reader.checkpoint_notes()?);
+    let mut report = auditor.finish(&notes);
     report.failures.extend(derived);
     Ok(report)
 }

@@ -9,14 +9,16 @@ use crate::storage::StorageError;
 use crate::storage::{required_entry, LogReader};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
-use suyuan_format::bundle::{Bundle, ProvenEntry, BUNDLE_FORMAT};
+use suyuan_format::bundle::{Bundle, ProvenEntry, ProvenHead, BUNDLE_FORMAT};
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
 use suyuan_format::event::{actor_chain_key, Event};
+use suyuan_format::heads::HeadIndex;
 use suyuan_format::keys::EVENT_CONTEXT;
 use suyuan_format::merkle::verify_inclusion;
 
+mod heads;
 mod held;
 
 fn proven(
@@ -80,11 +82,19 @@ pub fn create(reader: &dyn LogReader, item: &str) -> Result<Bundle, HistoryError
     let mut chains = h.chains.clone();
     chains.extend(actors.iter().map(|a| actor_chain_key(a)));
     let origin = note.lines().next().unwrap_or_default().to_string();
+    let keys = chains
+        .iter()
+        .map(|c| (HeadIndex::Chain, c))
+        .chain(h.documents.iter().map(|d| (HeadIndex::Document, d)));
+    let heads = keys
+        .map(|(index, key)| Ok(ProvenHead::new(index, key, &reader.head_proof(index, key)?)))
+        .collect::<Result<_, StorageError>>()?;
     Ok(Bundle {
         chains,
         checkpoint: note,
         entries,
         format: BUNDLE_FORMAT.into(),
+        heads,
         item: h.item,
         origin,
         registrations,
@@ -288,8 +298,28 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
             .iter()
             .filter(|(_, l)| !l.is_reg)
             .map(|(&seq, l)| (seq, l.via));
-        for (seq, reason) in check_vias(&held, item, &chains, listed) {
-            fail(seq, reason);
+        // The documents of the story come from its history; without one (its links are
+        // broken, which is named) the chains' heads are still checked.
+        let documents = match history(&held, item) {
+            Err(e) => {
+                fail(
+                    None,
+                    format!("the entries do not make a history of {item}: {e}"),
+                );
+                Vec::new()
+            }
+            Ok(derived) => {
+                for (seq, reason) in check_vias(&held, &derived, &chains, listed) {
+                    fail(seq, reason);
+                }
+                derived.documents
+            }
+        };
+        match heads::check_heads(bundle, &cp, &held, &chains, &documents) {
+            Ok(found) => found
+                .into_iter()
+                .for_each(|(seq, reason)| fail(seq, reason)),
+            Err(e) => fail(None, e.to_string()),
         }
     }
     for chain in &chains {
@@ -328,20 +358,12 @@ fn vias(h: &History, reader: &dyn LogReader) -> Result<BTreeMap<u64, String>, St
 /// story (its lot, a container) that the bundle does not give complete.
 fn check_vias<'a>(
     held: &held::Held,
-    item: &str,
+    derived: &History,
     chains: &BTreeSet<String>,
     listed: impl Iterator<Item = (u64, Option<&'a str>)>,
 ) -> Vec<(Option<u64>, String)> {
     let mut failures = Vec::new();
-    let derived = match history(held, item) {
-        Ok(h) => h,
-        Err(e) => {
-            return vec![(
-                None,
-                format!("the entries do not make a history of {item}: {e}"),
-            )]
-        }
-    };
+    let item = &derived.item;
     for chain in &derived.chains {
         if !chains.contains(chain) {
             failures.push((
@@ -350,7 +372,7 @@ fn check_vias<'a>(
             ));
         }
     }
-    let expected = match vias(&derived, held) {
+    let expected = match vias(derived, held) {
         Ok(v) => v,
         Err(e) => return vec![(None, e.to_string())],
     };

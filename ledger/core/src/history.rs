@@ -65,6 +65,8 @@ pub struct History {
     pub entries: Vec<HistoryEntry>,
     /// Chains (item, lot, containers) whose complete entry lists are part of the story.
     pub chains: Vec<String>,
+    /// Documents (`order:NO`) whose complete entry lists are part of the story.
+    pub documents: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -312,6 +314,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
             }
         }
     }
+    let documents = orders.iter().map(|o| DocKind::Order.key(o)).collect();
     for order in orders {
         for seq in load.order(&order)? {
             picked.entry(seq).or_insert(Via::Order(order.clone()));
@@ -358,6 +361,7 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
         item,
         entries,
         chains,
+        documents,
     })
 }
 

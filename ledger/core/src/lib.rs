@@ -15,6 +15,7 @@ pub mod audit;
 pub mod bundle;
 pub mod derived;
 pub mod export;
+pub mod heads;
 pub mod history;
 pub mod registry;
 mod replay;

@@ -6,6 +6,7 @@
 
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
+use suyuan_format::heads::{HeadIndex, HeadProof};
 
 /// Why storage could not answer. `Corrupt` is a damaged store, named so that callers
 /// stop rather than serve a wrong answer; `Backend` is the engine's own failure.
@@ -88,6 +89,9 @@ pub trait LogReader: Sync {
     fn latest_checkpoint_note(&self) -> Result<(u64, String), StorageError>;
     /// Every stored checkpoint note, oldest first.
     fn checkpoint_notes(&self) -> Result<Vec<String>, StorageError>;
+    /// The proof of a chain's or document's head (or its absence) against the head map
+    /// root of the latest checkpoint.
+    fn head_proof(&self, index: HeadIndex, key: &str) -> Result<HeadProof, StorageError>;
     /// RFC 9162 inclusion proof of leaf `seq` in the tree of `size` leaves.
     fn inclusion_proof(&self, seq: u64, size: u64) -> Result<Vec<Digest>, StorageError>;
     /// RFC 9162 consistency proof between two tree sizes.

@@ -276,6 +276,7 @@ fn corpus() -> Corpus {
         "format": "suyuan-bundle-v1", "item": item, "origin": vectors["origin"], "checkpoint": note,
         "chains": [item, "actor:CN-REGISTRAR", "actor:TW-87654321", "actor:TW-LAB-0001"],
         "entries": entries_listed,
+        "heads": vectors["head_proofs"],
         "registrations": (0..3).map(listed).collect::<Vec<_>>(),
     });
     Corpus {

@@ -1,14 +1,16 @@
 //! Checkpoints in the C2SP `tlog-checkpoint` format, signed as C2SP `signed-note`s.
 //!
 //! ```text
-//! <origin>\n<tree size>\n<base64 root hash>\n
+//! <origin>\n<tree size>\n<base64 root hash>\nsuyuan-heads <base64 head map root>\n
 //! \n
 //! — <key name> <base64(key id[4] ‖ ed25519 signature[64])>\n
 //! ```
 //! The key name is the origin; the key id is the first four bytes of
 //! SHA-256(name ‖ "\n" ‖ 0x01 ‖ public key), and the verifier key string is
 //! `name+<key id as 8 hex digits>+base64(0x01 ‖ public key)`. The signature covers the note
-//! text (the first three lines, with their newlines) and nothing else. Signatures by other
+//! text (every line before the blank one, with its newline) and nothing else. The fourth
+//! line, a tlog-checkpoint extension line, carries the root of the head map
+//! ([`crate::heads`]); further extension lines are allowed when signed and mean nothing. Signatures by other
 //! keys (witness cosignatures) may follow and are ignored here.
 
 use crate::encoding::{b64, unb64, Digest};
@@ -95,6 +97,8 @@ pub struct Checkpoint {
     pub origin: String,
     pub size: u64,
     pub root: Digest,
+    /// Root of the head map of the log at this size ([`crate::heads`]).
+    pub heads: Digest,
     /// The whole signed note, exactly as signed and stored.
     pub note: String,
 }
@@ -103,20 +107,39 @@ impl fmt::Debug for Checkpoint {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(
             f,
-            "Checkpoint({} size {} root {})",
-            self.origin, self.size, self.root
+            "Checkpoint({} size {} root {} heads {})",
+            self.origin, self.size, self.root, self.heads
         )
     }
 }
 
-fn body(origin: &str, size: u64, root: &Digest) -> String {
-    format!("{origin}\n{size}\n{}\n", b64(&root.0))
+fn body(origin: &str, size: u64, root: &Digest, heads: &Digest) -> String {
+    format!(
+        "{origin}\n{size}\n{}\n{HEADS}{}\n",
+        b64(&root.0),
+        b64(&heads.0)
+    )
+}
+
+use crate::heads::CHECKPOINT_LINE_PREFIX as HEADS;
+
+/// The head map root a note's text carries, read without checking its signature (a store
+/// compares it with the map it rebuilt; anything that trusts it verifies the note).
+pub fn heads_line(note: &str) -> Option<Digest> {
+    let line = note.lines().nth(3)?.strip_prefix(HEADS)?;
+    unb64(line).and_then(|b| b.try_into().ok()).map(Digest)
 }
 
 impl Checkpoint {
     /// Signs a checkpoint for `origin` with the log key.
-    pub fn sign(origin: &str, size: u64, root: Digest, key: &SecretKey) -> Checkpoint {
-        let text = body(origin, size, &root);
+    pub fn sign(
+        origin: &str,
+        size: u64,
+        root: Digest,
+        heads: Digest,
+        key: &SecretKey,
+    ) -> Checkpoint {
+        let text = body(origin, size, &root, &heads);
         let mut sig = key_id(origin, &key.public()).to_be_bytes().to_vec();
         sig.extend_from_slice(&key.sign_raw(text.as_bytes()));
         let note = format!("{text}\n{SIG_PREFIX}{origin} {}\n", b64(&sig));
@@ -124,6 +147,7 @@ impl Checkpoint {
             origin: origin.into(),
             size,
             root,
+            heads,
             note,
         }
     }
@@ -154,6 +178,16 @@ impl Checkpoint {
         let root: [u8; 32] = unb64(root_line)
             .and_then(|b| b.try_into().ok())
             .ok_or_else(|| fmt_err("root hash is not base64 of 32 bytes"))?;
+        let heads: [u8; 32] = lines
+            .next()
+            .and_then(|l| l.strip_prefix(HEADS))
+            .and_then(unb64)
+            .and_then(|b| b.try_into().ok())
+            .ok_or_else(|| {
+                fmt_err(
+                    "the fourth line is not the head map root (suyuan-heads <base64 of 32 bytes>)",
+                )
+            })?;
         if let Some(name) = &log_key.name {
             if name != origin {
                 return Err(CheckpointError::Origin {
@@ -196,6 +230,7 @@ impl Checkpoint {
             origin: origin.into(),
             size,
             root: Digest(root),
+            heads: Digest(heads),
             note: note.into(),
         })
     }

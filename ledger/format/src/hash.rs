@@ -34,6 +34,15 @@ pub fn content_hash(bytes: &[u8]) -> Digest {
     Digest(*blake3::hash(bytes).as_bytes())
 }
 
+/// SHA-256 of the concatenation of `parts` (the head map's leaves and nodes).
+pub fn sha256_of(parts: &[&[u8]]) -> Digest {
+    let mut h = Sha256::new();
+    for part in parts {
+        h.update(part);
+    }
+    Digest(h.finalize().into())
+}
+
 /// SHA-256 of arbitrary bytes (signed-note key ids).
 pub fn sha256(bytes: &[u8]) -> [u8; 32] {
     Sha256::digest(bytes).into()

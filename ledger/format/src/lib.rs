@@ -16,6 +16,7 @@ pub mod entry;
 pub mod event;
 pub mod gs1;
 pub mod hash;
+pub mod heads;
 pub mod jcs;
 pub mod keys;
 pub mod merkle;

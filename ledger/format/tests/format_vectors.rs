@@ -7,11 +7,13 @@
 use serde_json::{json, Value};
 use std::collections::{BTreeMap, HashMap};
 use std::path::PathBuf;
+use suyuan_format::bundle::ProvenHead;
 use suyuan_format::checkpoint::{key_id, Checkpoint, LogKey};
 use suyuan_format::encoding::{b64, Digest};
 use suyuan_format::entry::{encode, entry_hash, EntryView};
 use suyuan_format::event::SignedEvent;
 use suyuan_format::hash::leaf_hash;
+use suyuan_format::heads::{key_hash, HeadIndex};
 use suyuan_format::keys::{SecretKey, EVENT_CONTEXT};
 use suyuan_format::merkle::{consistency_proof, inclusion_proof, root, MemoryTree, NodeSource};
 use suyuan_format::receipt::Receipt;
@@ -97,6 +99,8 @@ fn build() -> Value {
     let mut heads: HashMap<String, Digest> = HashMap::new();
     let mut out_entries = Vec::new();
     let mut entry_bytes: Vec<Vec<u8>> = Vec::new();
+    let mut head_map = suyuan_format::heads::HeadMap::default();
+    let mut head_keys = std::collections::BTreeSet::new();
     for (seq, (event, signer)) in events(&registrar, &farm, &lab).into_iter().enumerate() {
         let signed = SignedEvent::sign(event, keys[signer]).expect("valid vector event");
         let prev: BTreeMap<String, Option<Digest>> = signed
@@ -121,6 +125,17 @@ fn build() -> Value {
         for k in prev.keys() {
             heads.insert(k.clone(), hash);
         }
+        let mut updates = suyuan_format::heads::HeadUpdates::default();
+        updates.add_entry(seq as u64, prev.keys().map(String::as_str), &signed.event);
+        head_map = updates.apply(&head_map);
+        head_keys.extend(prev.keys().map(|k| (HeadIndex::Chain, k.clone())));
+        head_keys.extend(
+            signed
+                .event
+                .documents()
+                .into_iter()
+                .map(|(kind, number)| (HeadIndex::Document, kind.key(&number))),
+        );
         let leaf = leaf_hash(&bytes);
         tree.push(leaf);
         out_entries.push(json!({
@@ -163,7 +178,7 @@ fn build() -> Value {
             consistency.push(json!({"first": first, "second": second, "proof": p}));
         }
     }
-    let cp = Checkpoint::sign(ORIGIN, n, tree.root(), &log_key);
+    let cp = Checkpoint::sign(ORIGIN, n, tree.root(), head_map.root(), &log_key);
     // Each entry's receipt, proven against the final checkpoint.
     for (seq, bytes) in entry_bytes.iter().enumerate() {
         let proof = inclusion_proof(&tree, seq as u64, n).unwrap();
@@ -181,6 +196,10 @@ fn build() -> Value {
         "tree": {"size": n, "nodes": nodes, "roots": roots},
         "inclusion_proofs": inclusion,
         "consistency_proofs": consistency,
+        "head_map_root": head_map.root().to_hex(),
+        "head_proofs": head_keys.iter().map(|(index, key)| {
+            ProvenHead::new(*index, key, &head_map.prove(&key_hash(*index, key)))
+        }).collect::<Vec<_>>(),
         "checkpoint": cp.note,
     })
 }

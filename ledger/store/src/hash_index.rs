@@ -74,9 +74,6 @@ impl HashIndex {
     pub fn len(&self) -> u64 {
         self.len
     }
-    pub fn is_empty(&self) -> bool {
-        self.len == 0
-    }
 
     /// Adds the records of entries `first..`, which must follow the ones already held.
     pub fn push_row(&mut self, first: u64, records: &[u8]) -> Result<(), StoreError> {

@@ -7,6 +7,7 @@
 //! returned only after that transaction has committed with fsync.
 
 use crate::hash_index::{client_digest, HashIndex};
+use crate::heads::HeadVersions;
 use crate::index::IndexBatch;
 use crate::tables::*;
 use crate::tiles::{TileCache, TxNodes};
@@ -22,6 +23,7 @@ use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
 use suyuan_format::event::{Body, SignedEvent};
+use suyuan_format::heads::HeadMap;
 use suyuan_format::keys::{PublicKey, SecretKey};
 use suyuan_format::merkle::{self, Frontier};
 use suyuan_format::receipt::Receipt;
@@ -50,6 +52,9 @@ struct State {
     frontier: Frontier,
     registry: Registry,
     last_recorded: OffsetDateTime,
+    /// The head map after the last group sequenced; built from the committed snapshot
+    /// when the first group is.
+    heads: Option<HeadMap>,
     /// Groups sequenced and not yet known to be committed, oldest first.
     pending: VecDeque<Arc<append::Pending>>,
     /// Ticket of the next group to be sequenced: groups are written in ticket order.
@@ -83,6 +88,8 @@ pub struct Ledger {
     hashes: Arc<RwLock<HashIndex>>,
     /// Complete tree tiles and right-edge hashes, shared by readers' proofs.
     tiles: Arc<TileCache>,
+    /// The head maps of the latest sizes, for readers' head proofs.
+    head_versions: Arc<HeadVersions>,
     /// Size of redb's page cache, which [`Ledger::warm_cache`] fills.
     cache_bytes: usize,
 }
@@ -308,11 +315,13 @@ impl Ledger {
                 frontier,
                 registry,
                 last_recorded,
+                heads: None,
                 pending: VecDeque::new(),
                 next_ticket: 0,
             }),
             hashes: Arc::new(RwLock::new(hashes)),
             tiles: Arc::default(),
+            head_versions: Arc::default(),
             cache_bytes,
         })
     }
@@ -470,6 +479,7 @@ impl Ledger {
             self.db()?.begin_read()?,
             self.hashes.clone(),
             self.tiles.clone(),
+            self.head_versions.clone(),
         )
     }
 
@@ -489,6 +499,8 @@ impl Ledger {
             .write()
             .unwrap_or_else(|p| p.into_inner()) = Arc::new(registry.clone());
         state.registry = registry;
+        state.heads = None;
+        self.head_versions.withdraw_from(0);
         *self.hashes.write().unwrap_or_else(|p| p.into_inner()) = hashes;
         Ok(count)
     }

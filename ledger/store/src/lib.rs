@@ -14,6 +14,7 @@
 
 mod guard;
 mod hash_index;
+mod heads;
 mod index;
 mod key_file;
 mod ledger;

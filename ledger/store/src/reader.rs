@@ -2,6 +2,7 @@
 //! index lookups and proofs that all agree with each other.
 
 use crate::hash_index::{HashIndex, HashKind};
+use crate::heads::HeadVersions;
 use crate::index::{read_postings, record_seq, CHAIN_RECORD, SEQ_RECORD};
 use crate::tables::*;
 use crate::tiles::{TileCache, TxNodes};
@@ -12,6 +13,7 @@ use suyuan_core::storage::{
     EntryVisitor, Index, LogReader, LookupKeys, PostingVisitor, StorageError,
 };
 use suyuan_format::encoding::Digest;
+use suyuan_format::heads::{key_hash, HeadIndex, HeadMap, HeadProof};
 use suyuan_format::merkle;
 
 pub struct Reader {
@@ -31,17 +33,23 @@ pub struct Reader {
     size: u64,
     /// Subtree hashes of the audit paths proven so far from this snapshot.
     paths: Mutex<merkle::PathMemo>,
+    /// The ledger's recent head maps, if the reader came from a ledger.
+    head_versions: Option<Arc<HeadVersions>>,
+    /// The head map of this snapshot, found or rebuilt on first use.
+    heads: OnceLock<HeadMap>,
 }
 
 impl Reader {
-    /// A reader over a snapshot that shares a ledger's hash index and tile cache.
-    pub fn with_caches(
+    /// A reader over a snapshot that shares a ledger's hash index, tile cache and head maps.
+    pub(crate) fn with_caches(
         txn: ReadTransaction,
         hashes: Arc<RwLock<HashIndex>>,
         tiles: Arc<TileCache>,
+        head_versions: Arc<HeadVersions>,
     ) -> Result<Reader, StoreError> {
-        let reader = Reader::open(txn, Some(tiles))?;
+        let mut reader = Reader::open(txn, Some(tiles))?;
         let _ = reader.hashes.set(hashes);
+        reader.head_versions = Some(head_versions);
         Ok(reader)
     }
 
@@ -73,6 +81,8 @@ impl Reader {
             meta: txn.open_table(META)?,
             actors: txn.open_table(ACTORS)?,
             paths: Mutex::default(),
+            head_versions: None,
+            heads: OnceLock::new(),
         })
     }
 
@@ -99,6 +109,19 @@ impl Reader {
         Ok(hashes
             .find(&self.entries, hash, kind, self.size)?
             .map(|(seq, _)| seq))
+    }
+
+    /// The head map of this snapshot: the ledger's version of this size, or rebuilt
+    /// from the posting lists and checked against the checkpoint.
+    pub(crate) fn head_map(&self) -> Result<&HeadMap, StorageError> {
+        if let Some(map) = self.heads.get() {
+            return Ok(map);
+        }
+        let map = match self.head_versions.as_ref().and_then(|v| v.get(self.size)) {
+            Some(map) => map,
+            None => suyuan_core::heads::from_postings(self)?,
+        };
+        Ok(self.heads.get_or_init(|| map))
     }
 
     fn postings(
@@ -144,6 +167,9 @@ impl Reader {
 }
 
 impl LogReader for Reader {
+    fn head_proof(&self, index: HeadIndex, key: &str) -> Result<HeadProof, StorageError> {
+        Ok(self.head_map()?.prove(&key_hash(index, key)))
+    }
     fn size(&self) -> u64 {
         self.size
     }

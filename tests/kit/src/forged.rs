@@ -4,12 +4,14 @@
 //! [`suyuan_core::admission::admit`] would have refused.
 
 use serde_json::{json, Value};
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use suyuan_format::bundle::ProvenHead;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry;
 use suyuan_format::event::{Body, SignedEvent};
 use suyuan_format::hash::leaf_hash;
+use suyuan_format::heads::{key_hash, HeadIndex, HeadMap, HeadUpdates};
 use suyuan_format::keys::SecretKey;
 use suyuan_format::merkle::{self, MemoryTree};
 
@@ -22,6 +24,10 @@ pub struct ForgedLog {
     heads: HashMap<String, Digest>,
     /// Entry hash → the chains the entry joined.
     chains_of: HashMap<Digest, Vec<String>>,
+    /// The head map, as the log's own sequencer keeps it.
+    head_map: HeadMap,
+    /// Every document key an entry names.
+    documents: BTreeSet<String>,
 }
 
 impl ForgedLog {
@@ -33,6 +39,8 @@ impl ForgedLog {
             tree: MemoryTree::default(),
             heads: HashMap::new(),
             chains_of: HashMap::new(),
+            head_map: HeadMap::default(),
+            documents: BTreeSet::new(),
         }
     }
 
@@ -47,7 +55,7 @@ impl ForgedLog {
     /// The whole log as an export (FORMAT.md §9): header, entries, one checkpoint.
     pub fn export(&self) -> String {
         let size = self.entries.len() as u64;
-        let checkpoint = Checkpoint::sign(&self.origin, size, self.tree.root(), &self.key);
+        let checkpoint = self.checkpoint();
         let verifier = LogKey::verifier_key(&self.origin, &self.key.public());
         let mut text = json!({"format": "suyuan-export-v1", "origin": self.origin,
             "log_key": verifier, "size": size})
@@ -60,6 +68,24 @@ impl ForgedLog {
         text.push_str(&json!({ "checkpoint": checkpoint.note }).to_string());
         text.push('\n');
         text
+    }
+
+    /// A checkpoint of the whole log.
+    pub fn checkpoint(&self) -> Checkpoint {
+        let size = self.entries.len() as u64;
+        Checkpoint::sign(
+            &self.origin,
+            size,
+            self.tree.root(),
+            self.head_map.root(),
+            &self.key,
+        )
+    }
+
+    /// The proof of a key's head in the whole log, as a bundle lists it.
+    pub fn head(&self, index: HeadIndex, key: &str) -> Value {
+        let proof = self.head_map.prove(&key_hash(index, key));
+        serde_json::to_value(ProvenHead::new(index, key, &proof)).expect("serializes")
     }
 
     /// The verifier key of the log, as a verifier pins it.
@@ -105,6 +131,12 @@ impl ForgedLog {
         for chain in &chains {
             self.heads.insert(chain.clone(), hash);
         }
+        let mut updates = HeadUpdates::default();
+        updates.add_entry(seq, chains.iter().map(String::as_str), &signed.event);
+        self.head_map = updates.apply(&self.head_map);
+        for (kind, number) in signed.event.documents() {
+            self.documents.insert(kind.key(&number));
+        }
         self.chains_of.insert(hash, chains);
         self.tree.push(leaf_hash(&bytes));
         self.entries.push(bytes);
@@ -115,7 +147,7 @@ impl ForgedLog {
     /// complete, against a checkpoint of the whole log.
     pub fn bundle(&self, item: &str) -> Value {
         let size = self.entries.len() as u64;
-        let checkpoint = Checkpoint::sign(&self.origin, size, self.tree.root(), &self.key);
+        let checkpoint = self.checkpoint();
         let listed = |seq: usize| {
             let proof: Vec<String> = merkle::inclusion_proof(&self.tree, seq as u64, size)
                 .expect("the tree holds every leaf")
@@ -141,7 +173,17 @@ impl ForgedLog {
         }
         let mut chains: Vec<&String> = self.heads.keys().collect();
         chains.sort();
+        let heads: Vec<Value> = chains
+            .iter()
+            .map(|c| self.head(HeadIndex::Chain, c))
+            .chain(
+                self.documents
+                    .iter()
+                    .map(|d| self.head(HeadIndex::Document, d)),
+            )
+            .collect();
         json!({
+            "heads": heads,
             "format": "suyuan-bundle-v1",
             "item": item,
             "origin": self.origin,

@@ -62,6 +62,13 @@ fn not_held(what: &str) -> StorageError {
 }
 
 impl LogReader for Held {
+    fn head_proof(
+        &self,
+        _index: suyuan_format::heads::HeadIndex,
+        _key: &str,
+    ) -> Result<suyuan_format::heads::HeadProof, StorageError> {
+        Err(not_held("head map"))
+    }
     fn size(&self) -> u64 {
         self.size
     }

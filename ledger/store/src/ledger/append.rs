@@ -41,6 +41,7 @@ use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
 use suyuan_format::event::{Body, DocKind};
 use suyuan_format::hash::leaf_hash;
+use suyuan_format::heads::{HeadMap, HeadUpdates};
 use suyuan_format::keys::{verify_each, SignatureCheck, EVENT_CONTEXT};
 use suyuan_format::merkle::{self, Frontier, SparseNodes};
 use suyuan_format::receipt::{Receipt, ReceiptEntry};
@@ -92,6 +93,7 @@ struct Before {
     frontier: Frontier,
     registry: Registry,
     last_recorded: OffsetDateTime,
+    heads: Option<HeadMap>,
 }
 
 /// A group after stage 2: its place in the write order and the state to return to.
@@ -113,6 +115,8 @@ struct GroupWork {
     actors: Vec<(String, Vec<u8>)>,
     /// The registry after the group, when a registration changed it.
     registry_after: Option<Registry>,
+    /// The head map after the group, whose root the checkpoint signs.
+    heads: HeadMap,
     checkpoint: Checkpoint,
     results: Vec<Result<ReceiptEntry, Refusal>>,
 }
@@ -135,6 +139,7 @@ impl Ledger {
             frontier: state.frontier.clone(),
             registry: state.registry.clone(),
             last_recorded: state.last_recorded,
+            heads: state.heads.clone(),
         };
         // Groups written before this load are all in the snapshot opened after it.
         let written = self.written_below.load(Ordering::Acquire);
@@ -160,6 +165,7 @@ impl Ledger {
                 state.frontier = before.frontier;
                 state.registry = before.registry;
                 state.last_recorded = before.last_recorded;
+                state.heads = before.heads;
                 Err(e)
             }
         }
@@ -180,6 +186,12 @@ impl Ledger {
             previous: state.last_recorded,
         };
         let first = state.frontier.size();
+        let heads_before = match &state.heads {
+            Some(map) => map.clone(),
+            // Nothing is pending before the first group: the snapshot holds everything.
+            None => self.committed_heads(first)?,
+        };
+        let mut head_updates = HeadUpdates::default();
         let tables = SnapshotTables::open(snapshot)?;
         let visible = state.pending.front().map_or(first, |g| g.first);
         let roots = state.frontier.roots().collect();
@@ -221,6 +233,7 @@ impl Ledger {
                 nodes.push((level, index, hash))
             });
             let signed = &sub.signed;
+            head_updates.add_entry(seq, rows.chains.iter().map(String::as_str), &signed.event);
             group.index.add(
                 seq,
                 &signed.event,
@@ -236,10 +249,13 @@ impl Ledger {
             results.push(Ok(entry));
         }
         state.last_recorded = recorded_at;
+        let heads = head_updates.apply(&heads_before);
+        state.heads = Some(heads.clone());
         let checkpoint = Checkpoint::sign(
             &self.origin,
             state.frontier.size(),
             state.frontier.root(),
+            heads.root(),
             &self.log_key,
         );
         Ok(GroupWork {
@@ -249,9 +265,23 @@ impl Ledger {
             private,
             registry_after: (!actors.is_empty()).then(|| state.registry.clone()),
             actors,
+            heads,
             checkpoint,
             results,
         })
+    }
+
+    /// The head map of the committed log of `size` entries, rebuilt from its posting
+    /// lists and checked against its checkpoint.
+    fn committed_heads(&self, size: u64) -> Result<HeadMap, StoreError> {
+        let reader = self.read()?;
+        if reader.size() != size {
+            return Err(StoreError::Corrupt(format!(
+                "the committed log has {} entries, the sequencer expected {size}",
+                reader.size()
+            )));
+        }
+        Ok(reader.head_map()?.clone())
     }
 
     /// Stage 3: waits for the group's turn, then writes and commits it (or fails it, if an
@@ -315,9 +345,14 @@ impl Ledger {
             checkpoint: &s.checkpoint,
         };
         let db = self.db().map_err(WriteFailure::BeforeCommit)?;
-        RedbWriter { db: &db }
-            .commit(&commit, &group.index)
-            .map_err(|e| WriteFailure::BeforeCommit(e.into()))?;
+        // Held before the commit makes this size visible, so that no snapshot misses it.
+        let size = s.checkpoint.size;
+        self.head_versions.publish(size, s.heads.clone());
+        let committed = RedbWriter { db: &db }.commit(&commit, &group.index);
+        if let Err(e) = committed {
+            self.head_versions.withdraw_from(size);
+            return Err(WriteFailure::BeforeCommit(e.into()));
+        }
         if let Some((first, records)) = group.index.hash_row() {
             self.hashes
                 .write()
@@ -343,6 +378,7 @@ impl Ledger {
         state.frontier = failed.before.frontier.clone();
         state.registry = failed.before.registry.clone();
         state.last_recorded = failed.before.last_recorded;
+        state.heads = failed.before.heads.clone();
         state.pending.retain(|g| g.ticket < failed.ticket);
         turn.doomed_below = state.next_ticket;
         turn.failure = e.to_string();
