@@ -79,6 +79,47 @@ enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Where a lot, unit, parcel, product or order went (--forward, the default) or came
+    /// from (--backward): nodes and the edges between them, each edge naming the entry
+    /// that makes it (docs/FORMAT.md §11).
+    Trace {
+        /// A GS1 Digital Link path or URL (01/GTIN[/10/LOT[/21/SERIAL]], 00/SSCC), or a
+        /// document key (order:NO, waybill:NO, declaration:NO, payment:NO).
+        key: String,
+        #[arg(long, conflicts_with = "backward")]
+        forward: bool,
+        #[arg(long)]
+        backward: bool,
+        /// The answer as JSON: nodes, edges and each edge's entry with its inclusion proof.
+        #[arg(long, conflicts_with = "csv")]
+        json: bool,
+        /// One row per edge.
+        #[arg(long)]
+        csv: bool,
+        #[arg(long, required_unless_present = "server", conflicts_with = "server")]
+        data: Option<PathBuf>,
+        /// A running server, e.g. http://127.0.0.1:8080
+        #[arg(long)]
+        server: Option<String>,
+        /// Skip this many edges (the `next` of the previous page).
+        #[arg(long, default_value_t = 0)]
+        after: usize,
+        /// At most this many edges (default and most: 10,000).
+        #[arg(long)]
+        limit: Option<usize>,
+    },
+    /// A recall's forward scope: units and parcels by state, the parcels customs must hold,
+    /// the orders whose buyers must be told, and what the log cannot place.
+    RecallScope {
+        /// The recalled lot (or any trace key).
+        key: String,
+        #[arg(long)]
+        json: bool,
+        #[arg(long, required_unless_present = "server", conflicts_with = "server")]
+        data: Option<PathBuf>,
+        #[arg(long)]
+        server: Option<String>,
+    },
     /// Export the whole log (JSON Lines), or one item's evidence bundle with --item.
     Export {
         #[arg(long)]
@@ -231,6 +272,40 @@ fn main() -> ExitCode {
         Command::History { data, item, json } => commands::history::run(&data, &item, json),
         Command::Export { data, item, out } => commands::export::run(&data, item.as_deref(), &out),
         Command::Reindex { data } => commands::reindex::run(&data),
+        Command::Trace {
+            key,
+            forward: _,
+            backward,
+            json,
+            csv,
+            data,
+            server,
+            after,
+            limit,
+        } => {
+            use commands::trace::{Output, Source};
+            let source = Source::of(data.as_deref(), server.as_deref());
+            let direction = if backward {
+                suyuan_core::trace::Direction::Backward
+            } else {
+                suyuan_core::trace::Direction::Forward
+            };
+            let output = match (json, csv) {
+                (true, _) => Output::Json,
+                (_, true) => Output::Csv,
+                _ => Output::Text,
+            };
+            commands::trace::run(source, &key, direction, output, after, limit)
+        }
+        Command::RecallScope {
+            key,
+            json,
+            data,
+            server,
+        } => {
+            let source = commands::trace::Source::of(data.as_deref(), server.as_deref());
+            commands::trace::run_scope(source, &key, json)
+        }
         Command::Verify {
             server,
             item,

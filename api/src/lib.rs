@@ -19,6 +19,7 @@ pub mod qr;
 pub mod read;
 pub mod resolver;
 pub mod submit;
+pub mod trace;
 pub mod wire;
 pub mod writer;
 
@@ -188,6 +189,8 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/proofs/inclusion", get(read::inclusion_proof))
         .route("/v1/proofs/consistency", get(read::consistency_proof))
         .route("/v1/proofs/head", get(read::head_proof))
+        .route("/v1/trace", get(trace::trace_route))
+        .route("/v1/recall-scope", get(trace::recall_scope))
         .route("/v1/checkpoint", get(read::checkpoint))
         .route("/v1/checkpoint.json", get(read::checkpoint_json))
         .route("/checkpoint", get(read::checkpoint_text))

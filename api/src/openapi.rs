@@ -18,6 +18,8 @@ use utoipa::{Modify, OpenApi};
         crate::read::entry_by_hash,
         crate::read::inclusion_proof,
         crate::read::head_proof,
+        crate::trace::trace_route,
+        crate::trace::recall_scope,
         crate::read::consistency_proof,
         crate::read::checkpoint,
         crate::read::checkpoint_json,

@@ -268,6 +268,24 @@ pub fn fetch_bundle(server: &str, item: &str) -> anyhow::Result<Fetched> {
     )
 }
 
+/// Fetches a text answer (CSV) from a running server.
+pub fn fetch_text(url: &str, query: &[(&str, &str)]) -> anyhow::Result<String> {
+    let mut request = ureq::get(url).set("Accept", "text/csv");
+    for (name, value) in query {
+        request = request.query(name, value);
+    }
+    match request.call() {
+        Ok(resp) => resp.into_string().with_context(|| format!("reading {url}")),
+        Err(ureq::Error::Status(code, resp)) => {
+            bail!(
+                "{url}: HTTP {code}: {}",
+                resp.into_string().unwrap_or_default()
+            )
+        }
+        Err(e) => bail!("{url}: {e}"),
+    }
+}
+
 /// Fetches the proof of a chain's head (or absence) against the server's latest
 /// checkpoint (`GET /v1/proofs/head`).
 pub fn fetch_head(server: &str, index: &str, key: &str) -> anyhow::Result<Fetched> {
@@ -275,7 +293,7 @@ pub fn fetch_head(server: &str, index: &str, key: &str) -> anyhow::Result<Fetche
     fetch_json(&url, &[("index", index), ("key", key)])
 }
 
-fn fetch_json(url: &str, query: &[(&str, &str)]) -> anyhow::Result<Fetched> {
+pub fn fetch_json(url: &str, query: &[(&str, &str)]) -> anyhow::Result<Fetched> {
     let agent = ureq::AgentBuilder::new()
         .timeout(std::time::Duration::from_secs(60))
         .build();

@@ -20,3 +20,4 @@ pub mod history;
 pub mod registry;
 mod replay;
 pub mod storage;
+pub mod trace;

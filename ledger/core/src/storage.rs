@@ -79,6 +79,9 @@ pub trait LogReader: Sync {
     fn seq_by_event_id(&self, id: &Digest) -> Result<Option<u64>, StorageError>;
     /// Seqs of the entries in a chain (item path or actor chain key), oldest first.
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError>;
+    /// The chain keys that start with `prefix`, in key order (the units of a lot are the
+    /// chains `{lot}/21/…`).
+    fn chain_keys(&self, prefix: &str) -> Result<Vec<String>, StorageError>;
     /// Seqs of the entries naming a business document, oldest first.
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError>;
     /// Seqs of the entries of one event type, oldest first.

@@ -224,6 +224,26 @@ impl LogReader for Reader {
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
         self.posting_list(Index::Chain, key)
     }
+    fn chain_keys(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        crate::guard::guard("reading the store (chain_keys)", || {
+            let mut keys: Vec<String> = Vec::new();
+            for row in self
+                .by_chain
+                .range((prefix, 0)..)
+                .map_err(StoreError::from)?
+            {
+                let (k, _) = row.map_err(StoreError::from)?;
+                let (key, _) = k.value();
+                if !key.starts_with(prefix) {
+                    break;
+                }
+                if keys.last().map(String::as_str) != Some(key) {
+                    keys.push(key.to_string());
+                }
+            }
+            Ok(keys)
+        })
+    }
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
         self.posting_list(Index::Document, key)
     }

@@ -93,6 +93,14 @@ impl LogReader for Held {
     fn chain(&self, key: &str) -> Result<Vec<u64>, StorageError> {
         Ok(self.indexes.postings(Index::Chain, key))
     }
+    fn chain_keys(&self, prefix: &str) -> Result<Vec<String>, StorageError> {
+        Ok(self
+            .indexes
+            .lists(Index::Chain)
+            .filter(|(k, _)| k.starts_with(prefix))
+            .map(|(k, _)| k.to_string())
+            .collect())
+    }
     fn document(&self, key: &str) -> Result<Vec<u64>, StorageError> {
         Ok(self.indexes.postings(Index::Document, key))
     }

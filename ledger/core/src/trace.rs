@@ -1,0 +1,907 @@
+//! Trace (docs/FORMAT.md §11): the goods graph the entries describe, followed from one key
+//! forward (where it went: the units of a lot, the parcels and pallets they were packed
+//! into, the lots made from them, their orders, buyers, waybills and declarations) or
+//! backward (where it came from: its lot, the inputs of that lot, the containers' and
+//! orders' contents, and the production, tests, acceptances and recalls of every lot).
+//!
+//! Every edge names the entry that makes it; the rules below are the only ones, so anyone
+//! recomputes a trace from an export. Each (node, window) is expanded once, so cycles and
+//! malformed packing cannot make it loop. An order is reached only from a unit its own
+//! `trade` lists: a pallet event that names one order does not bring that order to
+//! everything else on the pallet.
+
+use crate::storage::{LogReader, StorageError};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::{BTreeMap, BTreeSet, HashMap};
+use std::rc::Rc;
+use suyuan_format::entry::StoredEntry;
+use suyuan_format::event::DocKind;
+use suyuan_format::gs1::Item;
+
+/// Which way a trace follows the edges.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Direction {
+    Forward,
+    Backward,
+}
+
+/// Where a unit or container is, as its latest logistics or clearance entry (its own, or
+/// of a container while it was inside) says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize, Hash)]
+#[serde(rename_all = "snake_case")]
+pub enum State {
+    /// No logistics or clearance entry yet.
+    NotShipped,
+    /// Packed, and nothing since: where it is, the log does not say.
+    Unknown,
+    InTransit,
+    /// Declared to, inspected or held by customs, or refused by it.
+    AtCustoms,
+    Released,
+    Delivered,
+    Returned,
+}
+
+impl State {
+    pub const ALL: [State; 7] = [
+        State::NotShipped,
+        State::Unknown,
+        State::InTransit,
+        State::AtCustoms,
+        State::Released,
+        State::Delivered,
+        State::Returned,
+    ];
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            State::NotShipped => "not_shipped",
+            State::Unknown => "unknown",
+            State::InTransit => "in_transit",
+            State::AtCustoms => "at_customs",
+            State::Released => "released",
+            State::Delivered => "delivered",
+            State::Returned => "returned",
+        }
+    }
+
+    /// The state an entry's type and `body.status` put its goods in, if any.
+    fn of(kind: &str, status: &str) -> Option<State> {
+        Some(match (kind, status) {
+            ("logistics", "packed" | "stored") => State::Unknown,
+            ("logistics", "delivered") => State::Delivered,
+            ("logistics", "returned") => State::Returned,
+            ("logistics", "unpacked") => return None,
+            ("logistics", _) => State::InTransit,
+            ("clearance", "released") => State::Released,
+            ("clearance", _) => State::AtCustoms,
+            _ => return None,
+        })
+    }
+}
+
+/// One node of a trace.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TraceNode {
+    pub key: String,
+    /// `product`, `lot`, `unit`, `container`, `order`, `buyer`, `payment`, `waybill`,
+    /// `declaration`, or `event` (a lot's production, test, acceptance or recall).
+    pub kind: &'static str,
+    /// Units and containers reached forward: where they are.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state: Option<State>,
+    /// Units and containers: whether customs ever released them.
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub released: bool,
+    /// Containers reached forward: whether they still hold goods of the trace (packed in,
+    /// and no unpacking recorded since).
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    pub holds: bool,
+    /// Events: the entry's type (and verdict or decision).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub what: Option<String>,
+}
+
+/// One edge, oriented the way the goods went (input → output, unit → container, unit →
+/// order), whichever way the trace follows it.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Serialize)]
+pub struct TraceEdge {
+    /// The entry that makes the edge.
+    pub seq: u64,
+    pub from: String,
+    pub to: String,
+    pub relation: &'static str,
+}
+
+/// A trace from one key, computed at log size `size`; its edges sorted by (seq, from,
+/// to, relation), its nodes by key.
+#[derive(Debug, Serialize)]
+pub struct Trace {
+    key: String,
+    direction: Direction,
+    size: u64,
+    nodes: Vec<TraceNode>,
+    edges: Vec<TraceEdge>,
+}
+
+impl Trace {
+    pub fn nodes(&self) -> &[TraceNode] {
+        &self.nodes
+    }
+    pub fn edges(&self) -> &[TraceEdge] {
+        &self.edges
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum TraceError {
+    #[error("{0}")]
+    BadKey(String),
+    #[error("{0} is not in the log")]
+    Unknown(String),
+    #[error(transparent)]
+    Store(#[from] StorageError),
+}
+
+/// What a trace key names.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Key {
+    Product(String),
+    Lot(String),
+    Unit(String),
+    Container(String),
+    Document(DocKind, String),
+}
+
+impl Key {
+    fn parse(key: &str) -> Result<Key, TraceError> {
+        if let Some((kind, number)) = key.split_once(':') {
+            let kind = DocKind::parse(kind).ok_or_else(|| {
+                TraceError::BadKey(format!(
+                    "{key}: a document key is order:, payment:, waybill: or declaration: and its number"
+                ))
+            })?;
+            if number.is_empty() {
+                return Err(TraceError::BadKey(format!(
+                    "{key}: the document number is empty"
+                )));
+            }
+            return Ok(Key::Document(kind, number.to_string()));
+        }
+        let item = Item::parse(key).map_err(|e| TraceError::BadKey(e.to_string()))?;
+        let text = item.to_string();
+        Ok(match &item {
+            Item::Logistic { .. } => Key::Container(text),
+            Item::Trade {
+                lot: None,
+                serial: None,
+                ..
+            } => Key::Product(text),
+            Item::Trade { serial: None, .. } => Key::Lot(text),
+            Item::Trade { .. } => Key::Unit(text),
+        })
+    }
+
+    fn text(&self) -> String {
+        match self {
+            Key::Product(k) | Key::Lot(k) | Key::Unit(k) | Key::Container(k) => k.clone(),
+            Key::Document(kind, number) => kind.key(number),
+        }
+    }
+
+    fn kind(&self) -> &'static str {
+        match self {
+            Key::Product(_) => "product",
+            Key::Lot(_) => "lot",
+            Key::Unit(_) => "unit",
+            Key::Container(_) => "container",
+            Key::Document(kind, _) => kind.as_str(),
+        }
+    }
+
+    /// A key met in an entry (`what.items`, `what.parent`, `what.inputs`).
+    fn of_item(key: &str) -> Option<Key> {
+        Key::parse(key)
+            .ok()
+            .filter(|k| !matches!(k, Key::Document(..)))
+    }
+}
+
+/// The members of an entry a trace reads.
+struct Facts {
+    seq: u64,
+    kind: String,
+    status: String,
+    items: Vec<String>,
+    parent: Option<String>,
+    inputs: Vec<String>,
+    body: Value,
+}
+
+impl Facts {
+    fn doc(&self, field: &str) -> Option<&str> {
+        self.body[field].as_str()
+    }
+    fn lists(&self, key: &str) -> bool {
+        self.items.iter().any(|i| i == key)
+    }
+}
+
+/// Entries read once, parsed once.
+struct Loader<'r> {
+    reader: &'r dyn LogReader,
+    cache: HashMap<u64, Rc<Facts>>,
+}
+
+impl Loader<'_> {
+    fn get(&mut self, seq: u64) -> Result<Rc<Facts>, StorageError> {
+        if let Some(f) = self.cache.get(&seq) {
+            return Ok(f.clone());
+        }
+        let bytes = crate::storage::required_entry(self.reader, seq)?;
+        let corrupt =
+            |e: &dyn std::fmt::Display| StorageError::Corrupt(format!("entry {seq}: {e}"));
+        let view = StoredEntry::parse(&bytes).map_err(|e| corrupt(&e))?;
+        let event: Value = serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
+        let strings = |v: &Value| -> Vec<String> {
+            v.as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|i| i.as_str().map(String::from))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        let facts = Rc::new(Facts {
+            seq,
+            kind: event["type"].as_str().unwrap_or_default().to_string(),
+            status: event["body"]["status"]
+                .as_str()
+                .unwrap_or_default()
+                .to_string(),
+            items: strings(&event["what"]["items"]),
+            parent: event["what"]["parent"].as_str().map(String::from),
+            inputs: strings(&event["what"]["inputs"]),
+            body: event["body"].clone(),
+        });
+        self.cache.insert(seq, facts.clone());
+        Ok(facts)
+    }
+
+    fn chain(&mut self, key: &str) -> Result<Vec<Rc<Facts>>, StorageError> {
+        let seqs = self.reader.chain(key)?;
+        seqs.into_iter().map(|s| self.get(s)).collect()
+    }
+
+    fn document(&mut self, key: &str) -> Result<Vec<Rc<Facts>>, StorageError> {
+        let seqs = self.reader.document(key)?;
+        seqs.into_iter().map(|s| self.get(s)).collect()
+    }
+}
+
+/// The graph being built.
+struct Graph<'r> {
+    load: Loader<'r>,
+    nodes: BTreeMap<String, TraceNode>,
+    /// (from, to, relation) → the first entry that makes it.
+    edges: BTreeMap<(String, String, &'static str), u64>,
+    /// Forward: the latest state of each (unit or container, window start), and whether
+    /// it was released, memoised so that a parcel shared by many units is read once.
+    journeys: HashMap<(String, u64), Journey>,
+    /// Forward: each unit's, lot's and container's journeys over all its windows.
+    states: HashMap<String, Journey>,
+    /// Forward: containers whose window is still open (nothing unpacked them since).
+    holding: BTreeSet<String>,
+}
+
+/// What a unit's or container's journey within one window comes to: its latest state
+/// (with the seq of the entry that says so) and whether customs released it.
+#[derive(Clone, Copy, Default)]
+struct Journey {
+    latest: Option<(u64, State)>,
+    released: bool,
+}
+
+impl Journey {
+    fn merge(&mut self, other: Journey) {
+        if other.latest > self.latest {
+            self.latest = other.latest;
+        }
+        self.released |= other.released;
+    }
+}
+
+impl Graph<'_> {
+    fn node(&mut self, key: &str, kind: &'static str) {
+        self.nodes.entry(key.to_string()).or_insert(TraceNode {
+            key: key.to_string(),
+            kind,
+            state: None,
+            released: false,
+            holds: false,
+            what: None,
+        });
+    }
+
+    fn edge(&mut self, from: &str, to: &str, relation: &'static str, seq: u64) {
+        let slot = self
+            .edges
+            .entry((from.to_string(), to.to_string(), relation))
+            .or_insert(seq);
+        *slot = (*slot).min(seq);
+    }
+
+    /// `key` made `journey` (in one of its windows).
+    fn arrive(&mut self, key: &str, journey: Journey) {
+        self.states
+            .entry(key.to_string())
+            .or_default()
+            .merge(journey);
+    }
+
+    fn item_node(&mut self, key: &str) -> Option<Key> {
+        let k = Key::of_item(key)?;
+        self.node(&k.text(), k.kind());
+        Some(k)
+    }
+}
+
+/// The trace of `key` (a GS1 Digital Link path or a document key `order:NO` …) from one
+/// snapshot.
+pub fn trace(reader: &dyn LogReader, key: &str, direction: Direction) -> Result<Trace, TraceError> {
+    let start = Key::parse(key)?;
+    let mut g = Graph {
+        load: Loader {
+            reader,
+            cache: HashMap::new(),
+        },
+        nodes: BTreeMap::new(),
+        edges: BTreeMap::new(),
+        journeys: HashMap::new(),
+        states: HashMap::new(),
+        holding: BTreeSet::new(),
+    };
+    if !exists(&mut g, &start)? {
+        return Err(TraceError::Unknown(start.text()));
+    }
+    g.node(&start.text(), start.kind());
+    match direction {
+        Direction::Forward => forward(&mut g, &start)?,
+        Direction::Backward => backward(&mut g, &start)?,
+    }
+    let mut edges: Vec<TraceEdge> = std::mem::take(&mut g.edges)
+        .into_iter()
+        .map(|((from, to, relation), seq)| TraceEdge {
+            seq,
+            from,
+            to,
+            relation,
+        })
+        .collect();
+    edges.sort();
+    Ok(Trace {
+        key: start.text(),
+        direction,
+        size: reader.size(),
+        nodes: g.nodes.into_values().collect(),
+        edges,
+    })
+}
+
+fn exists(g: &mut Graph<'_>, key: &Key) -> Result<bool, StorageError> {
+    let reader = g.load.reader;
+    Ok(match key {
+        Key::Product(p) => !reader.chain_keys(&format!("{p}/10/"))?.is_empty(),
+        Key::Document(kind, number) => !reader.document(&kind.key(number))?.is_empty(),
+        Key::Lot(k) | Key::Unit(k) | Key::Container(k) => !reader.chain(k)?.is_empty(),
+    })
+}
+
+// ---- forward ----
+
+fn forward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
+    // Lots (and products) expand to their units; each unit, lot and container then
+    // follows its own chain; the lots made from them are traced in turn.
+    let mut lots: Vec<String> = Vec::new();
+    let mut units: Vec<String> = Vec::new();
+    let mut orders: Vec<String> = Vec::new();
+    match start {
+        Key::Product(p) => lots = lots_of(g, p)?,
+        Key::Lot(l) => lots.push(l.clone()),
+        Key::Unit(u) | Key::Container(u) => units.push(u.clone()),
+        Key::Document(DocKind::Order, n) => orders.push(n.clone()),
+        Key::Document(..) => {}
+    }
+    let mut expanded_lots = BTreeSet::new();
+    loop {
+        if let Some(lot) = lots.pop() {
+            if !expanded_lots.insert(lot.clone()) {
+                continue;
+            }
+            g.node(&lot, "lot");
+            for unit in g.load.reader.chain_keys(&format!("{lot}/21/"))? {
+                if let Some(&seq) = g.load.reader.chain(&unit)?.first() {
+                    g.node(&unit, "unit");
+                    g.edge(&lot, &unit, "unit_of_lot", seq);
+                    units.push(unit);
+                }
+            }
+            // The lot itself is packed, traded and shipped like a unit.
+            units.push(lot);
+        } else if let Some(unit) = units.pop() {
+            if g.journeys.contains_key(&(unit.clone(), 0)) {
+                continue;
+            }
+            let mut outputs = Vec::new();
+            let journey = follow(g, &unit, 0, u64::MAX, &mut orders, &mut outputs)?;
+            g.arrive(&unit, journey);
+            for out in outputs {
+                match Key::of_item(&out) {
+                    Some(Key::Lot(l)) => lots.push(l),
+                    Some(Key::Unit(u) | Key::Container(u)) => units.push(u),
+                    _ => {}
+                }
+            }
+        } else {
+            break;
+        }
+    }
+    orders.sort();
+    orders.dedup();
+    for order in orders {
+        order_documents(g, &order)?;
+    }
+    // Where each unit, lot and container reached is.
+    for node in g.nodes.values_mut() {
+        if matches!(node.kind, "unit" | "lot" | "container") {
+            let journey = g.states.get(&node.key).copied().unwrap_or_default();
+            node.state = Some(journey.latest.map_or(State::NotShipped, |(_, s)| s));
+            node.released = journey.released;
+            node.holds = g.holding.contains(&node.key);
+        }
+    }
+    Ok(())
+}
+
+/// The lots of a product: chains `{product}/10/{lot}` (not their units).
+fn lots_of(g: &mut Graph<'_>, product: &str) -> Result<Vec<String>, StorageError> {
+    let keys = g.load.reader.chain_keys(&format!("{product}/10/"))?;
+    let mut lots = Vec::new();
+    for lot in keys.into_iter().filter(|k| !k.contains("/21/")) {
+        if let Some(&seq) = g.load.reader.chain(&lot)?.first() {
+            g.node(&lot, "lot");
+            g.edge(product, &lot, "lot_of_product", seq);
+            lots.push(lot);
+        }
+    }
+    Ok(lots)
+}
+
+/// Follows `unit` (a unit, lot or container) along its own chain within `from..=to`:
+/// packing into containers (followed within their windows), orders, waybills,
+/// declarations and the lots made from it. Returns its journey.
+fn follow(
+    g: &mut Graph<'_>,
+    unit: &str,
+    from: u64,
+    to: u64,
+    orders: &mut Vec<String>,
+    outputs: &mut Vec<String>,
+) -> Result<Journey, StorageError> {
+    if let Some(j) = g.journeys.get(&(unit.to_string(), from)) {
+        return Ok(*j);
+    }
+    // Marked before recursing: a container that (malformed) contains itself ends here.
+    g.journeys
+        .insert((unit.to_string(), from), Journey::default());
+    let mut journey = Journey::default();
+    let chain = g.load.chain(unit)?;
+    for e in chain.iter().filter(|e| e.seq >= from && e.seq <= to) {
+        if let Some(state) = State::of(&e.kind, &e.status) {
+            if e.lists(unit) || e.parent.as_deref() == Some(unit) {
+                journey.merge(Journey {
+                    latest: Some((e.seq, state)),
+                    released: state == State::Released,
+                });
+            }
+        }
+        let listed = e.lists(unit);
+        match e.kind.as_str() {
+            "logistics" if listed && e.status == "packed" => {
+                if let Some(parent) = e.parent.clone() {
+                    if g.item_node(&parent).is_some() {
+                        g.edge(unit, &parent, "packed_into", e.seq);
+                        let end = unpacked_at(g, unit, &parent, e.seq, to)?;
+                        if end == u64::MAX {
+                            g.holding.insert(parent.clone());
+                        }
+                        let inner = follow(g, &parent, e.seq, end, orders, outputs)?;
+                        g.arrive(&parent, inner);
+                        journey.merge(inner);
+                    }
+                }
+            }
+            "trade" if listed => {
+                if let Some(order) = e.doc("order_no") {
+                    let key = DocKind::Order.key(order);
+                    g.node(&key, "order");
+                    g.edge(unit, &key, "ordered_in", e.seq);
+                    orders.push(order.to_string());
+                }
+            }
+            "production" if e.inputs.iter().any(|i| i == unit) => {
+                for out in e.items.clone() {
+                    if g.item_node(&out).is_some() {
+                        g.edge(unit, &out, "input_to", e.seq);
+                        outputs.push(out);
+                    }
+                }
+            }
+            _ => {}
+        }
+        if listed {
+            for (field, kind, relation) in [
+                ("waybill_no", DocKind::Waybill, "shipped_under"),
+                ("declaration_no", DocKind::Declaration, "declared_in"),
+            ] {
+                if let Some(number) = e.doc(field) {
+                    let key = kind.key(number);
+                    g.node(&key, kind.as_str());
+                    g.edge(unit, &key, relation, e.seq);
+                }
+            }
+        }
+    }
+    g.journeys.insert((unit.to_string(), from), journey);
+    Ok(journey)
+}
+
+/// The seq of the first entry after `packed` (up to `to`) that unpacks `unit` from
+/// `parent`, or `to`.
+fn unpacked_at(
+    g: &mut Graph<'_>,
+    unit: &str,
+    parent: &str,
+    packed: u64,
+    to: u64,
+) -> Result<u64, StorageError> {
+    for e in g.load.chain(parent)? {
+        if e.seq > packed
+            && e.seq <= to
+            && e.kind == "logistics"
+            && e.status == "unpacked"
+            && e.parent.as_deref() == Some(parent)
+            && e.lists(unit)
+        {
+            return Ok(e.seq);
+        }
+    }
+    Ok(to)
+}
+
+/// An order's buyer (commitment), payments, waybills and declarations.
+fn order_documents(g: &mut Graph<'_>, order: &str) -> Result<(), StorageError> {
+    let key = DocKind::Order.key(order);
+    for e in g.load.document(&key)? {
+        if let Some(buyer) = e.doc("buyer_commitment").filter(|_| e.kind == "trade") {
+            let b = format!("buyer:{buyer}");
+            g.node(&b, "buyer");
+            g.edge(&key, &b, "bought_by", e.seq);
+        }
+        for (field, kind, relation) in [
+            ("payment_no", DocKind::Payment, "paid_by"),
+            ("waybill_no", DocKind::Waybill, "shipped_under"),
+            ("declaration_no", DocKind::Declaration, "declared_in"),
+        ] {
+            if let Some(number) = e.doc(field) {
+                let doc = kind.key(number);
+                g.node(&doc, kind.as_str());
+                g.edge(&key, &doc, relation, e.seq);
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- backward ----
+
+fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
+    let mut queue: Vec<Key> = vec![start.clone()];
+    let mut seen: BTreeSet<String> = BTreeSet::new();
+    while let Some(key) = queue.pop() {
+        let text = key.text();
+        if !seen.insert(text.clone()) {
+            continue;
+        }
+        g.node(&text, key.kind());
+        match &key {
+            Key::Product(p) => {
+                for lot in lots_of(g, p)? {
+                    queue.push(Key::Lot(lot));
+                }
+            }
+            Key::Unit(u) => {
+                if let Some(lot) = Item::parse(u).ok().and_then(|i| i.lot_item()) {
+                    let lot = lot.to_string();
+                    if let Some(&seq) = g.load.reader.chain(u)?.first() {
+                        g.node(&lot, "lot");
+                        g.edge(&lot, u, "unit_of_lot", seq);
+                        queue.push(Key::Lot(lot));
+                    }
+                }
+                inputs_and_events(g, u, &mut queue)?;
+            }
+            Key::Lot(l) => inputs_and_events(g, l, &mut queue)?,
+            Key::Container(c) => {
+                for e in g.load.chain(c)? {
+                    if e.kind == "logistics"
+                        && e.status == "packed"
+                        && e.parent.as_deref() == Some(c)
+                    {
+                        for item in e.items.clone() {
+                            if let Some(k) = g.item_node(&item) {
+                                g.edge(&item, c, "packed_into", e.seq);
+                                queue.push(k);
+                            }
+                        }
+                    }
+                }
+            }
+            Key::Document(kind, number) => {
+                let relation = match kind {
+                    DocKind::Order => "ordered_in",
+                    DocKind::Waybill => "shipped_under",
+                    DocKind::Declaration => "declared_in",
+                    DocKind::Payment => "paid_by",
+                };
+                for e in g.load.document(&kind.key(number))? {
+                    // An order holds what its trade lists; other documents what their
+                    // entries list.
+                    if *kind == DocKind::Order && e.kind != "trade" {
+                        continue;
+                    }
+                    for item in e.items.clone() {
+                        if let Some(k) = g.item_node(&item) {
+                            g.edge(&item, &text, relation, e.seq);
+                            queue.push(k);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// A lot's (or unit's) inputs, through the productions that made it, and the production,
+/// inspection, acceptance and recall entries on its chain.
+fn inputs_and_events(
+    g: &mut Graph<'_>,
+    key: &str,
+    queue: &mut Vec<Key>,
+) -> Result<(), StorageError> {
+    for e in g.load.chain(key)? {
+        let relation = match e.kind.as_str() {
+            "production" => "produced",
+            "inspection" => "tested",
+            "acceptance" => "accepted",
+            "recall" => "recalled",
+            _ => continue,
+        };
+        if !e.lists(key) {
+            continue; // an input's chain holds the productions it went into
+        }
+        let event = format!("entry:{}", e.seq);
+        g.node(&event, "event");
+        if let Some(n) = g.nodes.get_mut(&event) {
+            let detail = e.doc("verdict").or(e.doc("decision")).or(e.doc("severity"));
+            n.what = Some(match detail {
+                Some(d) => format!("{} {d}", e.kind),
+                None => e.kind.clone(),
+            });
+        }
+        g.edge(&event, key, relation, e.seq);
+        if e.kind == "production" {
+            for input in e.inputs.clone() {
+                if let Some(k) = g.item_node(&input) {
+                    g.edge(&input, key, "input_to", e.seq);
+                    queue.push(k);
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+// ---- answers ----
+
+/// How many edges a trace answer holds at most, unless asked for fewer; the rest are
+/// pages further on (`next`).
+pub const MAX_PAGE_EDGES: usize = 10_000;
+
+impl Trace {
+    /// One page of the trace as served: edges `after..after + limit`, the nodes they
+    /// touch, and each edge's entry with its inclusion proof against `checkpoint` (the
+    /// latest, whose size the trace was computed at), so every edge can be checked.
+    pub fn page(
+        &self,
+        reader: &dyn LogReader,
+        after: usize,
+        limit: usize,
+    ) -> Result<Value, StorageError> {
+        let limit = limit.clamp(1, MAX_PAGE_EDGES);
+        let edges: Vec<&TraceEdge> = self.edges.iter().skip(after).take(limit).collect();
+        let mut touched: BTreeSet<&str> = BTreeSet::from([self.key.as_str()]);
+        let mut seqs: BTreeSet<u64> = BTreeSet::new();
+        for e in &edges {
+            touched.insert(&e.from);
+            touched.insert(&e.to);
+            seqs.insert(e.seq);
+        }
+        let nodes: Vec<&TraceNode> = self
+            .nodes
+            .iter()
+            .filter(|n| touched.contains(n.key.as_str()))
+            .collect();
+        let (size, checkpoint) = reader.latest_checkpoint_note()?;
+        let mut entries = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            let bytes = crate::storage::required_entry(reader, seq)?;
+            let proof: Vec<String> = reader
+                .inclusion_proof(seq, size)?
+                .iter()
+                .map(suyuan_format::encoding::Digest::to_hex)
+                .collect();
+            let entry = String::from_utf8(bytes)
+                .map_err(|_| StorageError::Corrupt(format!("entry {seq} is not UTF-8")))?;
+            entries.push(serde_json::json!({"seq": seq, "entry": entry, "proof": proof}));
+        }
+        let next = (after + edges.len() < self.edges.len()).then_some(after + edges.len());
+        Ok(serde_json::json!({
+            "format": "suyuan-trace-v1",
+            "key": self.key,
+            "direction": self.direction,
+            "size": self.size,
+            "checkpoint": checkpoint,
+            "total_edges": self.edges.len(),
+            "after": after,
+            "next": next,
+            "nodes": nodes,
+            "edges": edges,
+            "entries": entries,
+        }))
+    }
+
+    /// The edges as CSV rows (with a header), each with both ends' kinds and states.
+    pub fn csv(&self) -> String {
+        let node: HashMap<&str, &TraceNode> =
+            self.nodes.iter().map(|n| (n.key.as_str(), n)).collect();
+        let describe = |key: &str| {
+            let n = node.get(key);
+            (
+                n.map_or("", |n| n.kind),
+                n.and_then(|n| n.state).map_or("", State::as_str),
+            )
+        };
+        let mut out = String::from("seq,relation,from,from_kind,from_state,to,to_kind,to_state\n");
+        for e in &self.edges {
+            let (fk, fs) = describe(&e.from);
+            let (tk, ts) = describe(&e.to);
+            let row = [
+                e.seq.to_string(),
+                e.relation.to_string(),
+                e.from.clone(),
+                fk.into(),
+                fs.into(),
+                e.to.clone(),
+                tk.into(),
+                ts.into(),
+            ];
+            let cells: Vec<String> = row.iter().map(|c| csv_cell(c)).collect();
+            out.push_str(&cells.join(","));
+            out.push('\n');
+        }
+        out
+    }
+}
+
+/// A CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
+fn csv_cell(value: &str) -> String {
+    let value = if value.starts_with(['=', '+', '-', '@']) {
+        format!("'{value}")
+    } else {
+        value.to_string()
+    };
+    if value.contains([',', '"', '\n', '\r']) {
+        format!("\"{}\"", value.replace('"', "\"\""))
+    } else {
+        value
+    }
+}
+
+/// The forward scope of a lot (or a recall's lot, or any key), as a recall needs it.
+#[derive(Debug, Serialize)]
+pub struct Scope {
+    pub key: String,
+    pub size: u64,
+    /// Units (and lots) and containers reached, counted by state.
+    pub units: BTreeMap<&'static str, usize>,
+    pub containers: BTreeMap<&'static str, usize>,
+    /// Containers that still hold goods of the scope, not yet released by customs and
+    /// neither delivered nor returned: what customs must hold now.
+    pub hold: Vec<String>,
+    /// Orders reached, with their buyers' commitments: whom the platform must tell.
+    pub notify: Vec<Notify>,
+    /// Units packed with nothing recorded since: where they are, the log does not say.
+    pub unknown: Vec<String>,
+    pub declarations: Vec<String>,
+    pub waybills: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Notify {
+    pub order: String,
+    pub buyers: Vec<String>,
+}
+
+impl Trace {
+    /// The recall scope of a forward trace.
+    pub fn scope(&self) -> Scope {
+        let mut units: BTreeMap<&'static str, usize> =
+            State::ALL.iter().map(|s| (s.as_str(), 0)).collect();
+        let mut containers = units.clone();
+        let (mut hold, mut unknown, mut declarations, mut waybills) =
+            (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut notify: BTreeMap<&str, Vec<String>> = BTreeMap::new();
+        for n in &self.nodes {
+            let state = n.state.unwrap_or(State::NotShipped);
+            match n.kind {
+                "unit" | "lot" => {
+                    *units.entry(state.as_str()).or_default() += 1;
+                    if state == State::Unknown {
+                        unknown.push(n.key.clone());
+                    }
+                }
+                "container" => {
+                    *containers.entry(state.as_str()).or_default() += 1;
+                    if n.holds
+                        && !n.released
+                        && !matches!(state, State::Delivered | State::Returned)
+                    {
+                        hold.push(n.key.clone());
+                    }
+                }
+                "order" => {
+                    notify.entry(&n.key).or_default();
+                }
+                "declaration" => declarations.push(n.key.clone()),
+                "waybill" => waybills.push(n.key.clone()),
+                _ => {}
+            }
+        }
+        for e in self.edges.iter().filter(|e| e.relation == "bought_by") {
+            if let Some(buyers) = notify.get_mut(e.from.as_str()) {
+                buyers.push(e.to.trim_start_matches("buyer:").to_string());
+            }
+        }
+        Scope {
+            key: self.key.clone(),
+            size: self.size,
+            units,
+            containers,
+            hold,
+            notify: notify
+                .into_iter()
+                .map(|(order, buyers)| Notify {
+                    order: order.to_string(),
+                    buyers,
+                })
+                .collect(),
+            unknown,
+            declarations,
+            waybills,
+        }
+    }
+}
