@@ -282,14 +282,28 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
         {"name": "good-unit-verified", "url": server.url(&format!("/{good}?lang=zh-Hans")), "expect": "verified"},
         {"name": "failed-lot-unit-verified", "url": server.url(&format!("/{bad}?lang=en")), "expect": "verified", "contains": ["FAIL", "RECALL"]},
         {"name": "failed-lot-zh-Hant", "url": server.url(&format!("/{bad}?lang=zh-Hant")), "expect": "verified", "contains": ["不合格"]},
+        // The recall is the first thing on a phone's screen, and says what to do.
+        {"name": "recall-first-phone", "url": server.url(&format!("/{bad}?lang=zh-Hans")), "expect": "verified",
+         "viewport": {"width": 390, "height": 844},
+         "first": ["[data-alert=\"recall\"] strong", "[data-alert=\"recall\"] [data-alert-do]"],
+         "above": ["[data-alert=\"recall\"]", ".hero"], "contains": ["停止食用", "退款"]},
+        {"name": "recall-first-desktop", "url": server.url(&format!("/{bad}?lang=en")), "expect": "verified",
+         "viewport": {"width": 1280, "height": 800},
+         "first": ["[data-alert=\"recall\"] strong", "[data-alert=\"recall\"] [data-alert-do]"],
+         "above": ["[data-alert=\"recall\"]", ".hero"], "contains": ["full refund"]},
         {"name": "tampered-bundle", "url": format!("{bundle_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "signature"},
         {"name": "tampered-page", "url": format!("{page_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "differs from the signed entry"},
         {"name": "recall-left-out", "url": format!("{recall_proxy}/{bad}?lang=en"), "expect": "failed", "problem": "the evidence holds"},
         {"name": "javascript-off", "url": server.url(&format!("/{bad}?lang=en")), "javascript": false, "contains": ["FAIL", "Verification needs JavaScript"]},
     ]);
+    // Each page as the browser drew it, for people to look at (phone and desktop sizes).
+    let shots = Path::new(env!("CARGO_TARGET_TMPDIR")).join("consumer-page-screenshots");
+    std::fs::create_dir_all(&shots).unwrap();
+    eprintln!("screenshots: {}", shots.display());
     let out = Command::new("node")
         .arg(browser_dir().join("consumer_page.mjs"))
         .arg(cases.to_string())
+        .env("SCREENSHOT_DIR", &shots)
         .current_dir(browser_dir())
         .output()
         .expect("running node");

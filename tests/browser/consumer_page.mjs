@@ -1,8 +1,10 @@
 // Loads consumer pages in headless Chromium (Debian's /usr/bin/chromium, driven by
 // playwright-core) and reports what each page concluded about its own verification.
 //
-//   node consumer_page.mjs '<json list of {name, url, expect, javascript?}>'
+//   node consumer_page.mjs '<json list of {name, url, expect, javascript?, viewport?, first?, above?}>'
 //
+// viewport: {width, height} (default 400×900); first: selectors each of which must lie
+// wholly on the first screen, without scrolling; above: [a, b], a must start above b.
 // expect: "verified" or "failed". For every page it also records every state the status
 // element ever took (a MutationObserver installed before any page script runs), so a
 // tampered page that showed "verified" even for a moment fails the check. It checks that
@@ -27,7 +29,7 @@ let failures = 0;
 try {
   for (const c of cases) {
     const context = await browser.newContext({
-      viewport: { width: 400, height: 900 }, locale: 'zh-CN', javaScriptEnabled: c.javascript !== false,
+      viewport: c.viewport || { width: 400, height: 900 }, locale: 'zh-CN', javaScriptEnabled: c.javascript !== false,
     });
     const page = await context.newPage();
     const origin = new URL(c.url).origin;
@@ -75,8 +77,15 @@ try {
     if (c.expect === 'verified') ok = ok && problems.length === 0 && badges.length > 0 && badges.every((b) => b.startsWith('✔'));
     ok = ok && (c.contains || []).every((s) => text.includes(s));
     ok = ok && (c.problem ? problems.some((p) => p.includes(c.problem)) : true);
+    const height = (c.viewport || { height: 900 }).height;
+    const placed = {};
+    for (const sel of [...(c.first || []), ...(c.above || [])]) {
+      placed[sel] = await page.$eval(sel, (el) => { const r = el.getBoundingClientRect(); return { top: r.top, bottom: r.bottom }; }).catch(() => null);
+    }
+    for (const sel of c.first || []) ok = ok && placed[sel] !== null && placed[sel].top >= 0 && placed[sel].bottom <= height;
+    if (c.above) ok = ok && placed[c.above[0]] && placed[c.above[1]] && placed[c.above[0]].top < placed[c.above[1]].top;
     if (screenshots) await page.screenshot({ path: path.join(screenshots, c.name + '.png'), fullPage: true });
-    console.log(JSON.stringify({ name: c.name, status: resp.status(), final, states, problems: problems.slice(0, 5), foreign, ok }));
+    console.log(JSON.stringify({ name: c.name, status: resp.status(), final, states, problems: problems.slice(0, 5), foreign, placed, ok }));
     if (!ok) failures++;
     await context.close();
   }

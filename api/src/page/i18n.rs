@@ -137,6 +137,8 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("corrected", "已被更正声明为错误记录", "已被更正聲明為錯誤紀錄", "declared in error by a correction"),
     ("alert.recall", "召回警示：该批次已被召回，请勿食用或使用", "召回警示：該批次已被召回，請勿食用或使用", "RECALL: this lot has been recalled. Do not consume or use it"),
     ("alert.fail", "警示：该批次检测不合格", "警示：該批次檢驗不合格", "WARNING: a quality test of this lot FAILED"),
+    ("alert.do.recall", "请立即停止食用或使用。可联系卖家退货，获得全额退款；在途包裹不予放行。", "請立即停止食用或使用。可聯繫賣家退貨，獲得全額退款；在途包裹不予放行。", "Stop using it now. Return it to the seller for a full refund; parcels not yet released are held."),
+    ("alert.do.fail", "在监管部门作出处理前请勿食用或使用；可联系卖家退货退款。", "在主管機關作出處理前請勿食用或使用；可聯繫賣家退貨退款。", "Do not consume or use it until the authorities decide; you may return it to the seller for a refund."),
     ("alert.corrected", "（此记录已被更正声明为错误）", "（此紀錄已被更正聲明為錯誤）", "(this record was declared in error)"),
     ("none", "暂无记录", "暫無紀錄", "No records"),
     ("v.title", "浏览器内验证", "瀏覽器內驗證", "Verified in your browser"),

@@ -93,6 +93,8 @@ pub struct Hero {
 pub struct AlertView {
     pub kind: &'static str,
     pub title: &'static str,
+    /// What the holder should do, in the page's language.
+    pub advice: &'static str,
     pub seq: u64,
     pub facts: Vec<Mark>,
     /// Shown for recalls: who recalled.
@@ -448,6 +450,7 @@ impl Viewer<'_> {
         AlertView {
             kind: a.kind.as_str(),
             title: t(self.lang, &format!("alert.{}", a.kind.as_str())),
+            advice: t(self.lang, &format!("alert.do.{}", a.kind.as_str())),
             seq: a.seq,
             facts: specs
                 .iter()
