@@ -120,7 +120,9 @@ enum Command {
         #[arg(long)]
         server: Option<String>,
     },
-    /// Export the whole log (JSON Lines), or one item's evidence bundle with --item.
+    /// Export the whole log (JSON Lines), one item's evidence bundle with --item, or with
+    /// --regulator the FSMA 204 sortable spreadsheet (one row per critical tracking event
+    /// and lot) of a lot or product (--item), or of every lot, within --from/--to.
     Export {
         #[arg(long)]
         data: PathBuf,
@@ -128,6 +130,20 @@ enum Command {
         item: Option<String>,
         #[arg(long)]
         out: PathBuf,
+        #[arg(long)]
+        regulator: bool,
+        /// First day, YYYY-MM-DD (with --regulator).
+        #[arg(long, requires = "regulator")]
+        from: Option<String>,
+        /// Last day, YYYY-MM-DD (with --regulator).
+        #[arg(long, requires = "regulator")]
+        to: Option<String>,
+        /// csv or xlsx (with --regulator; default: by --out's extension).
+        #[arg(long, requires = "regulator")]
+        format: Option<String>,
+        /// Header language: en, zh or both (with --regulator).
+        #[arg(long, requires = "regulator", default_value = "both")]
+        headers: String,
     },
     /// Rebuild the derived tables (indexes, actor records) of DIR from its entries, which
     /// are the truth: the repair when `verify --data` names differences in derived tables.
@@ -270,7 +286,29 @@ fn main() -> ExitCode {
             events,
         } => commands::submit::run(&data, &key, &events, group.unwrap_or(events.len())),
         Command::History { data, item, json } => commands::history::run(&data, &item, json),
-        Command::Export { data, item, out } => commands::export::run(&data, item.as_deref(), &out),
+        Command::Export {
+            data,
+            item,
+            out,
+            regulator: true,
+            from,
+            to,
+            format,
+            headers,
+        } => commands::export::run_regulator(
+            &data,
+            commands::export::RegulatorArgs {
+                key: item.as_deref(),
+                from: from.as_deref(),
+                to: to.as_deref(),
+                format: format.as_deref(),
+                headers: &headers,
+            },
+            &out,
+        ),
+        Command::Export {
+            data, item, out, ..
+        } => commands::export::run(&data, item.as_deref(), &out),
         Command::Reindex { data } => commands::reindex::run(&data),
         Command::Trace {
             key,

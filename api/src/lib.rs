@@ -17,6 +17,7 @@ pub mod openapi;
 pub mod page;
 pub mod qr;
 pub mod read;
+pub mod regulator;
 pub mod resolver;
 pub mod submit;
 pub mod trace;
@@ -191,6 +192,7 @@ pub fn router(state: Shared) -> Router {
         .route("/v1/proofs/head", get(read::head_proof))
         .route("/v1/trace", get(trace::trace_route))
         .route("/v1/recall-scope", get(trace::recall_scope))
+        .route("/v1/regulator/export", get(regulator::export_route))
         .route("/v1/checkpoint", get(read::checkpoint))
         .route("/v1/checkpoint.json", get(read::checkpoint_json))
         .route("/checkpoint", get(read::checkpoint_text))

@@ -20,6 +20,7 @@ use utoipa::{Modify, OpenApi};
         crate::read::head_proof,
         crate::trace::trace_route,
         crate::trace::recall_scope,
+        crate::regulator::export_route,
         crate::read::consistency_proof,
         crate::read::checkpoint,
         crate::read::checkpoint_json,

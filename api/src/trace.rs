@@ -34,7 +34,7 @@ fn bad(message: impl Into<String>) -> ApiError {
     ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
 }
 
-fn trace_error(e: TraceError) -> ApiError {
+pub fn trace_error(e: TraceError) -> ApiError {
     match e {
         TraceError::BadKey(why) => ApiError::new(StatusCode::BAD_REQUEST, "bad_key", why),
         TraceError::Unknown(key) => {

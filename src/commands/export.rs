@@ -34,3 +34,46 @@ pub fn run(dir: &Path, item: Option<&str>, out: &Path) -> anyhow::Result<ExitCod
     }
     Ok(ExitCode::SUCCESS)
 }
+
+/// What `export --regulator` was asked for.
+pub struct RegulatorArgs<'a> {
+    pub key: Option<&'a str>,
+    pub from: Option<&'a str>,
+    pub to: Option<&'a str>,
+    pub format: Option<&'a str>,
+    pub headers: &'a str,
+}
+
+/// `export --regulator`: the FSMA 204 sortable spreadsheet, as CSV or XLSX.
+pub fn run_regulator(dir: &Path, args: RegulatorArgs<'_>, out: &Path) -> anyhow::Result<ExitCode> {
+    use suyuan_api::regulator::{csv, day, xlsx, Headers};
+    let headers = Headers::parse(args.headers)
+        .ok_or_else(|| anyhow::anyhow!("--headers {}: en, zh or both", args.headers))?;
+    for (flag, value) in [("--from", args.from), ("--to", args.to)] {
+        if let Some(v) = value {
+            day(flag, v).map_err(anyhow::Error::msg)?;
+        }
+    }
+    let by_extension = out.extension().and_then(|e| e.to_str()) == Some("xlsx");
+    let xlsx_wanted = match args.format {
+        None => by_extension,
+        Some("xlsx") => true,
+        Some("csv") => false,
+        Some(other) => anyhow::bail!("--format {other}: csv or xlsx"),
+    };
+    let ledger = super::open(dir)?;
+    let selection = suyuan_core::regulator::Selection {
+        key: args.key,
+        from: args.from,
+        to: args.to,
+    };
+    let rows = suyuan_core::regulator::rows(&ledger.read()?, &selection)?;
+    let bytes = if xlsx_wanted {
+        xlsx(&rows, headers)?
+    } else {
+        csv(&rows, headers).into_bytes()
+    };
+    std::fs::write(out, bytes).with_context(|| format!("writing {}", out.display()))?;
+    eprintln!("{} rows -> {}", rows.len(), out.display());
+    Ok(ExitCode::SUCCESS)
+}

@@ -18,6 +18,7 @@ pub mod export;
 pub mod heads;
 pub mod history;
 pub mod registry;
+pub mod regulator;
 mod replay;
 pub mod storage;
 pub mod trace;

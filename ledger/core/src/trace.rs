@@ -124,6 +124,17 @@ pub struct Trace {
     size: u64,
     nodes: Vec<TraceNode>,
     edges: Vec<TraceEdge>,
+    #[serde(skip)]
+    windows: Vec<Window>,
+}
+
+/// Forward: a container's chain between a packing into it (`from`) and the unpacking
+/// that ends it (`to`, `u64::MAX` when none): the part of its story the goods shared.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub struct Window {
+    pub container: String,
+    pub from: u64,
+    pub to: u64,
 }
 
 impl Trace {
@@ -132,6 +143,10 @@ impl Trace {
     }
     pub fn edges(&self) -> &[TraceEdge] {
         &self.edges
+    }
+    /// The containers' windows a forward trace followed.
+    pub fn windows(&self) -> &[Window] {
+        &self.windows
     }
 }
 
@@ -294,6 +309,7 @@ struct Graph<'r> {
     states: HashMap<String, Journey>,
     /// Forward: containers whose window is still open (nothing unpacked them since).
     holding: BTreeSet<String>,
+    windows: BTreeSet<Window>,
 }
 
 /// What a unit's or container's journey within one window comes to: its latest state
@@ -362,6 +378,7 @@ pub fn trace(reader: &dyn LogReader, key: &str, direction: Direction) -> Result<
         journeys: HashMap::new(),
         states: HashMap::new(),
         holding: BTreeSet::new(),
+        windows: BTreeSet::new(),
     };
     if !exists(&mut g, &start)? {
         return Err(TraceError::Unknown(start.text()));
@@ -387,6 +404,7 @@ pub fn trace(reader: &dyn LogReader, key: &str, direction: Direction) -> Result<
         size: reader.size(),
         nodes: g.nodes.into_values().collect(),
         edges,
+        windows: g.windows.into_iter().collect(),
     })
 }
 
@@ -517,6 +535,11 @@ fn follow(
                         if end == u64::MAX {
                             g.holding.insert(parent.clone());
                         }
+                        g.windows.insert(Window {
+                            container: parent.clone(),
+                            from: e.seq,
+                            to: end,
+                        });
                         let inner = follow(g, &parent, e.seq, end, orders, outputs)?;
                         g.arrive(&parent, inner);
                         journey.merge(inner);
@@ -807,8 +830,9 @@ impl Trace {
     }
 }
 
-/// A CSV cell, quoted when it must be (RFC 4180), and never read as a formula.
-fn csv_cell(value: &str) -> String {
+/// A CSV cell, quoted when it must be (RFC 4180), and never read as a formula by a
+/// spreadsheet (a leading `=`, `+`, `-` or `@` is prefixed with `'`).
+pub fn csv_cell(value: &str) -> String {
     let value = if value.starts_with(['=', '+', '-', '@']) {
         format!("'{value}")
     } else {
