@@ -190,6 +190,10 @@ enum Command {
         /// Seconds a whole request may take, body included, before it is answered 408.
         #[arg(long, default_value_t = 30.0)]
         request_timeout: f64,
+        /// The URL phones reach the server at (https://trace.example.com), which QR codes
+        /// and links name; default: http:// and the address served.
+        #[arg(long, env = "SUYUAN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Create and seed a demo store if none exists, serve it, and print consumer URLs.
     Demo {
@@ -197,6 +201,9 @@ enum Command {
         data: Option<PathBuf>,
         #[arg(long, default_value = "127.0.0.1:8080")]
         listen: String,
+        /// As for `serve`.
+        #[arg(long, env = "SUYUAN_PUBLIC_URL")]
+        public_url: Option<String>,
     },
     /// Write the QR code (SVG or PNG, by extension) encoding an item's Digital Link URI.
     Qr {
@@ -369,13 +376,19 @@ fn main() -> ExitCode {
             max_connections,
             header_timeout,
             request_timeout,
-        } => commands::serve::limits(max_connections, header_timeout, request_timeout).and_then(
-            |config| match cache_mb.checked_mul(1 << 20) {
+            public_url,
+        } => commands::serve::limits(max_connections, header_timeout, request_timeout)
+            .and_then(|config| commands::serve::with_public_url(config, public_url.as_deref()))
+            .and_then(|config| match cache_mb.checked_mul(1 << 20) {
                 Some(bytes) => commands::serve::serve(&data, &listen, bytes, config),
                 None => Err(anyhow::anyhow!("--cache-mb {cache_mb} is too large")),
-            },
-        ),
-        Command::Demo { data, listen } => commands::serve::demo(data.as_deref(), &listen),
+            }),
+        Command::Demo {
+            data,
+            listen,
+            public_url,
+        } => commands::serve::with_public_url(suyuan_api::Config::default(), public_url.as_deref())
+            .and_then(|config| commands::serve::demo(data.as_deref(), &listen, config)),
         Command::Qr { item, out, base } => commands::qr::run(&item, &out, &base),
         Command::Bench {
             what: BenchCommand::Ingest { events, group, dir },

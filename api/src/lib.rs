@@ -43,8 +43,9 @@ pub struct Config {
     pub batch_body_limit: usize,
     /// Most events in one batch request.
     pub max_batch_events: usize,
-    /// Base URL that QR codes and links use (e.g. `https://trace.example.com`); when
-    /// unset, `http://` and the request's Host header.
+    /// Base URL that QR codes and links use (e.g. `https://trace.example.com`, checked by
+    /// [`public_url`]); when unset, `http://` and the address served. Never a request's
+    /// Host header.
     pub public_base: Option<String>,
     /// How long a graceful shutdown waits for in-flight requests.
     pub shutdown_grace: Duration,
@@ -63,13 +64,37 @@ impl Default for Config {
             event_body_limit: 256 * 1024,
             batch_body_limit: 16 * 1024 * 1024,
             max_batch_events: 1000,
-            public_base: std::env::var("SUYUAN_PUBLIC_URL").ok(),
+            public_base: None,
             shutdown_grace: Duration::from_secs(20),
             header_timeout: Duration::from_secs(10),
             request_timeout: Duration::from_secs(30),
             max_connections: 1024,
         }
     }
+}
+
+/// A public base URL as configured: `http://` or `https://`, a host, an optional path,
+/// no query or fragment; returned without a trailing `/`.
+pub fn public_url(url: &str) -> Result<String, String> {
+    let bad = |why: &str| format!("public URL {url:?}: {why}");
+    let rest = url
+        .strip_prefix("https://")
+        .or_else(|| url.strip_prefix("http://"))
+        .ok_or_else(|| bad("it must start with https:// or http://"))?;
+    let host = rest.split('/').next().unwrap_or("");
+    if host.is_empty()
+        || !host
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
+    {
+        return Err(bad(
+            "it needs a host name (letters, digits, '-', '.', a port)",
+        ));
+    }
+    if rest.contains(['?', '#', ' ']) {
+        return Err(bad("no query, fragment or spaces"));
+    }
+    Ok(url.trim_end_matches('/').to_string())
 }
 
 /// What every handler shares.
@@ -424,14 +449,25 @@ pub fn run(
         .enable_all()
         .thread_name("suyuan-http")
         .build()?;
+    let listener = rt.block_on(tokio::net::TcpListener::bind(listen));
+    let listener = listener.map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+    let addr = listener.local_addr()?;
+    let mut config = config;
+    let public = config.public_base.get_or_insert_with(|| {
+        // Without a configured public URL, the address served: never a client's Host
+        // header, which anyone can set and which would then be printed in QR codes.
+        let host = if addr.ip().is_unspecified() {
+            tracing::warn!("no --public-url: QR codes and links name localhost; set it to the URL phones reach");
+            format!("localhost:{}", addr.port())
+        } else {
+            addr.to_string()
+        };
+        format!("http://{host}")
+    });
+    tracing::info!(%addr, public = %public, "listening");
     let (state, writer_thread) = state(ledger, config);
     warm_cache(&state);
     let result = rt.block_on(async {
-        let listener = tokio::net::TcpListener::bind(listen)
-            .await
-            .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
-        let addr = listener.local_addr()?;
-        tracing::info!(%addr, "listening");
         on_ready(addr);
         serve(listener, state, signal()).await?;
         anyhow::Ok(())

@@ -22,21 +22,14 @@ pub struct PageQuery {
     pub item: Option<String>,
 }
 
-/// The base URL links and QR codes use.
-pub fn base_url(state: &Shared, headers: &HeaderMap) -> String {
-    if let Some(b) = &state.config.public_base {
-        return b.trim_end_matches('/').to_string();
-    }
-    let host = headers
-        .get(header::HOST)
-        .and_then(|h| h.to_str().ok())
-        .filter(|h| {
-            !h.is_empty()
-                && h.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || b"-.:[]".contains(&b))
-        })
-        .unwrap_or("localhost");
-    format!("http://{host}")
+/// The base URL links and QR codes use: the configured public URL (the server sets one
+/// at start), never the request's Host header.
+pub fn base_url(state: &Shared) -> String {
+    state
+        .config
+        .public_base
+        .clone()
+        .unwrap_or_else(|| "http://localhost".into())
 }
 
 fn lang_of(q: &PageQuery, headers: &HeaderMap) -> Lang {
@@ -150,7 +143,7 @@ pub async fn resolve(
         let query = uri.query().map(|q| format!("?{q}")).unwrap_or_default();
         return Redirect::permanent(&format!("/{canonical}{tail}{query}")).into_response();
     }
-    let base = base_url(&state, &headers);
+    let base = base_url(&state);
     let item_uri = crate::qr::item_uri(&base, &canonical);
     match suffix {
         Suffix::QrSvg => {

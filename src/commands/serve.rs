@@ -33,6 +33,17 @@ pub fn limits(
     })
 }
 
+/// `config` with the public URL of `--public-url` (checked), if given.
+pub fn with_public_url(
+    mut config: suyuan_api::Config,
+    url: Option<&str>,
+) -> anyhow::Result<suyuan_api::Config> {
+    if let Some(url) = url {
+        config.public_base = Some(suyuan_api::public_url(url).map_err(anyhow::Error::msg)?);
+    }
+    Ok(config)
+}
+
 /// Serves the log in `data`, creating it (with a new registrar key) if there is none.
 pub fn serve(
     data: &Path,
@@ -93,7 +104,11 @@ fn fit(text: &str, columns: usize) -> String {
 }
 
 /// Creates and seeds a demo store if there is none, serves it, and prints consumer URLs.
-pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
+pub fn demo(
+    data: Option<&Path>,
+    listen: &str,
+    config: suyuan_api::Config,
+) -> anyhow::Result<ExitCode> {
     suyuan_api::init_logging();
     let dir = data
         .map(Path::to_path_buf)
@@ -106,47 +121,41 @@ pub fn demo(data: Option<&Path>, listen: &str) -> anyhow::Result<ExitCode> {
         crate::commands::seed::seed(&dir, &scenario)?
     };
     let picks = demo_items(&ledger)?;
-    run(
-        ledger,
-        listen,
-        suyuan_api::Config::default(),
-        move |addr, ledger| {
-            let host = if addr.ip().is_unspecified() {
-                format!("127.0.0.1:{}", addr.port())
-            } else {
-                addr.to_string()
-            };
-            let mut out = String::new();
+    let public = config.public_base.clone();
+    run(ledger, listen, config, move |addr, ledger| {
+        let host = if addr.ip().is_unspecified() {
+            format!("127.0.0.1:{}", addr.port())
+        } else {
+            addr.to_string()
+        };
+        let base = public.unwrap_or_else(|| format!("http://{host}"));
+        let mut out = String::new();
+        out.push_str(&format!(
+            "\nSuyuan demo: log {} with {} entries, serving on http://{host}\n\n",
+            ledger.origin(),
+            ledger.size()
+        ));
+        out.push_str("Consumer pages (what the QR code on each item opens):\n");
+        for (what, item) in &picks {
+            out.push_str(&format!("  {} {base}/{item}\n", fit(what, LABEL_COLUMNS)));
+        }
+        out.push_str(&format!(
+            "\nLog public key:  {}\nVerifier key:    {}\n",
+            ledger.log_public_key(),
+            ledger.verifier_key()
+        ));
+        if let Some((_, item)) = picks.first() {
             out.push_str(&format!(
-                "\nSuyuan demo: log {} with {} entries, serving on http://{host}\n\n",
-                ledger.origin(),
-                ledger.size()
-            ));
-            out.push_str("Consumer pages (what the QR code on each item opens):\n");
-            for (what, item) in &picks {
-                out.push_str(&format!(
-                    "  {} http://{host}/{item}\n",
-                    fit(what, LABEL_COLUMNS)
-                ));
-            }
-            out.push_str(&format!(
-                "\nLog public key:  {}\nVerifier key:    {}\n",
-                ledger.log_public_key(),
-                ledger.verifier_key()
-            ));
-            if let Some((_, item)) = picks.first() {
-                out.push_str(&format!(
                 "\nVerify an item from the command line:\n  suyuan verify --server http://{host} --item {item} --log-key {}\n",
                 ledger.verifier_key()
             ));
-            }
-            out.push_str(&format!(
+        }
+        out.push_str(&format!(
             "\nAPI: http://{host}/openapi.json  checkpoint: http://{host}/v1/checkpoint  metrics: http://{host}/metrics\nCtrl-C stops the server.\n"
         ));
-            print!("{out}");
-            let _ = std::io::stdout().flush();
-        },
-    )
+        print!("{out}");
+        let _ = std::io::stdout().flush();
+    })
 }
 
 /// A few telling items of the log: serialized units, a recalled lot, a parcel.
