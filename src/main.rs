@@ -233,6 +233,17 @@ enum BenchCommand {
         #[arg(long)]
         dir: Option<PathBuf>,
     },
+    /// Forward trace and recall scope of one lot that reached --parcels parcels, in a
+    /// store of --entries entries; an item's history beside them.
+    Trace {
+        #[arg(long, default_value_t = 1_000_000)]
+        entries: usize,
+        #[arg(long, default_value_t = 100_000)]
+        parcels: usize,
+        /// Where to keep the store (default: a temporary directory); reused if there.
+        #[arg(long)]
+        dir: Option<PathBuf>,
+    },
     /// HTTP ingest and consumer-history reads against a local server.
     Serve {
         #[arg(long, default_value_t = 1_000_000)]
@@ -402,6 +413,14 @@ fn main() -> ExitCode {
                     dir,
                 },
         } => commands::bench_serve::run(entries, clients, reads, dir.as_deref()),
+        Command::Bench {
+            what:
+                BenchCommand::Trace {
+                    entries,
+                    parcels,
+                    dir,
+                },
+        } => commands::bench_trace::run(entries, parcels, dir.as_deref()),
     };
     match result {
         Ok(code) => code,

@@ -182,3 +182,77 @@ pub fn story(k: usize, keys: &[SecretKey]) -> Vec<SignedEvent> {
         .map(|(who, e)| SignedEvent::sign(e, &keys[who]).expect("workload events are valid"))
         .collect()
 }
+
+/// The lot of `bench trace`: one production, then for each of `parcels` units its sale
+/// (one order each), its packing into a parcel of its own and the parcel's departure.
+pub fn recalled_lot(parcels: usize, keys: &[SecretKey]) -> (String, Vec<SignedEvent>) {
+    use rayon::prelude::*;
+    let lot = format!("01/{GTIN}/10/RECALL1");
+    let ev = |who: usize, cid: String, kind: &str, what: Value, body: Value| {
+        let e = json!({"type": kind, "client_id": cid, "actor": ACTORS[who].0,
+            "key": keys[who].public().to_string(), "time": "2026-06-20T09:00:00+08:00",
+            "what": what, "where": {"country": "CN", "place": "Pingtan, Fujian"}, "body": body});
+        SignedEvent::sign(e, &keys[who]).expect("workload events are valid")
+    };
+    let production = ev(
+        0,
+        "recall-lot".into(),
+        "production",
+        json!({"items": [lot], "quantity": {"value": parcels.to_string(), "uom": "H87"}}),
+        json!({"product": "Alishan high-mountain oolong 150 g", "produced": "2026-05-20",
+               "origin": "Alishan, Chiayi County", "facility": "Shizhuo tea factory"}),
+    );
+    let cny = |v: &str| json!({"amount": v, "currency": "CNY"});
+    let per_unit: Vec<SignedEvent> = (0..parcels)
+        .into_par_iter()
+        .flat_map_iter(|i| {
+            let unit = format!("{lot}/21/{i}");
+            let parcel = sscc(i);
+            let order = format!("RO{i}");
+            let trade = ev(2, format!("ro{i}"), "trade", json!({"items": [unit]}),
+                json!({"order_no": order, "trade_mode": "9610", "seller": "TW-PRODUCER-1",
+                       "buyer_commitment": "5f2b3c6a8d9e0f1a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f708192",
+                       "lines": [{"gtin": GTIN, "description": "oolong tea 150 g", "hs_code": "0902300000", "quantity": "1", "unit_price": cny("368.00")}],
+                       "goods": cny("368.00"), "freight": cny("20.00"), "tax": cny("35.69"), "total": cny("423.69")}));
+            let step = |id: String, what: Value, status: &str| {
+                ev(4, id, "logistics", what,
+                    json!({"waybill_no": format!("RW{i}"), "order_no": order, "status": status, "location": "Taichung Port"}))
+            };
+            let pack = step(format!("rp{i}"), json!({"items": [unit], "parent": parcel}), "packed");
+            let depart = step(format!("rd{i}"), json!({"items": [parcel]}), "departed");
+            [trade, pack, depart]
+        })
+        .collect();
+    (lot, std::iter::once(production).chain(per_unit).collect())
+}
+
+/// The SSCC (`00/…`, with its check digit) of parcel `i`.
+pub fn sscc(i: usize) -> String {
+    let body = format!("0471000{i:010}");
+    let sum: u32 = body
+        .bytes()
+        .rev()
+        .enumerate()
+        .map(|(p, d)| u32::from(d - b'0') * if p % 2 == 0 { 3 } else { 1 })
+        .sum();
+    format!("00/{body}{}", (10 - sum % 10) % 10)
+}
+
+/// Appends `events`, valid and in order, in groups of 1,024 (as a busy server commits).
+pub fn append_all(ledger: &Ledger, events: Vec<SignedEvent>) -> anyhow::Result<()> {
+    let mut it = events.into_iter().peekable();
+    while it.peek().is_some() {
+        let group: Vec<Submission> = it
+            .by_ref()
+            .take(1024)
+            .map(|signed| Submission {
+                signed,
+                private: None,
+            })
+            .collect();
+        for r in ledger.append_batch(group)?.results {
+            r.map_err(|e| anyhow::anyhow!("bench event refused: {e}"))?;
+        }
+    }
+    Ok(())
+}

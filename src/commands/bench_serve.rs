@@ -23,7 +23,6 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use suyuan_format::event::SignedEvent;
 use suyuan_format::keys::{SecretKey, EVENT_CONTEXT};
-use suyuan_store::Submission;
 
 /// Worker threads of the load generator's runtime (the server has the same cores).
 const CLIENT_THREADS: usize = 1;
@@ -148,7 +147,11 @@ fn wait_for_warm_cache(base: &str) -> anyhow::Result<()> {
     }
 }
 
-fn build_store(dir: &std::path::Path, entries: usize, keys: &[SecretKey]) -> anyhow::Result<usize> {
+pub(crate) fn build_store(
+    dir: &std::path::Path,
+    entries: usize,
+    keys: &[SecretKey],
+) -> anyhow::Result<usize> {
     let ledger = workload::create_store(dir, keys)?;
     let stories = entries.div_ceil(workload::PER_STORY);
     let bar = crate::progress::bar(stories as u64, "building store");
@@ -159,20 +162,7 @@ fn build_store(dir: &std::path::Path, entries: usize, keys: &[SecretKey]) -> any
             .into_par_iter()
             .flat_map_iter(|k| workload::story(k, keys))
             .collect();
-        let mut it = signed.into_iter().peekable();
-        while it.peek().is_some() {
-            let group: Vec<Submission> = it
-                .by_ref()
-                .take(1024)
-                .map(|signed| Submission {
-                    signed,
-                    private: None,
-                })
-                .collect();
-            for r in ledger.append_batch(group)?.results {
-                r.map_err(|e| anyhow::anyhow!("bench event refused: {e}"))?;
-            }
-        }
+        workload::append_all(&ledger, signed)?;
         bar.set_position(end as u64);
     }
     bar.finish_and_clear();

@@ -2,6 +2,7 @@
 
 pub mod bench;
 pub mod bench_serve;
+pub mod bench_trace;
 pub mod export;
 pub mod history;
 pub mod init;

@@ -224,30 +224,69 @@ impl Key {
     }
 }
 
-/// The members of an entry a trace reads.
+/// The members of an entry a trace reads; serde skips the rest of the event without
+/// building it (a trace of a big lot parses hundreds of thousands of entries).
+#[derive(Default, serde::Deserialize)]
 struct Facts {
+    #[serde(skip)]
     seq: u64,
+    #[serde(rename = "type", default)]
     kind: String,
-    status: String,
+    #[serde(default)]
+    what: What,
+    #[serde(default)]
+    body: BodyFacts,
+}
+
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct What {
     items: Vec<String>,
     parent: Option<String>,
     inputs: Vec<String>,
-    body: Value,
+}
+
+/// The body members a trace follows: the status, the documents named, the buyer, and
+/// what an event node shows.
+#[derive(Default, serde::Deserialize)]
+#[serde(default)]
+struct BodyFacts {
+    status: String,
+    order_no: Option<String>,
+    payment_no: Option<String>,
+    waybill_no: Option<String>,
+    declaration_no: Option<String>,
+    buyer_commitment: Option<String>,
+    verdict: Option<String>,
+    decision: Option<String>,
+    severity: Option<String>,
 }
 
 impl Facts {
     fn doc(&self, field: &str) -> Option<&str> {
-        self.body[field].as_str()
+        let b = &self.body;
+        match field {
+            "order_no" => b.order_no.as_deref(),
+            "payment_no" => b.payment_no.as_deref(),
+            "waybill_no" => b.waybill_no.as_deref(),
+            "declaration_no" => b.declaration_no.as_deref(),
+            "buyer_commitment" => b.buyer_commitment.as_deref(),
+            "verdict" => b.verdict.as_deref(),
+            "decision" => b.decision.as_deref(),
+            "severity" => b.severity.as_deref(),
+            _ => None,
+        }
     }
     fn lists(&self, key: &str) -> bool {
-        self.items.iter().any(|i| i == key)
+        self.what.items.iter().any(|i| i == key)
     }
 }
 
-/// Entries read once, parsed once.
+/// Entries read once, parsed once; chains read once.
 struct Loader<'r> {
     reader: &'r dyn LogReader,
     cache: HashMap<u64, Rc<Facts>>,
+    chains: HashMap<String, Rc<[u64]>>,
 }
 
 impl Loader<'_> {
@@ -259,35 +298,27 @@ impl Loader<'_> {
         let corrupt =
             |e: &dyn std::fmt::Display| StorageError::Corrupt(format!("entry {seq}: {e}"));
         let view = StoredEntry::parse(&bytes).map_err(|e| corrupt(&e))?;
-        let event: Value = serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
-        let strings = |v: &Value| -> Vec<String> {
-            v.as_array()
-                .map(|a| {
-                    a.iter()
-                        .filter_map(|i| i.as_str().map(String::from))
-                        .collect()
-                })
-                .unwrap_or_default()
-        };
-        let facts = Rc::new(Facts {
-            seq,
-            kind: event["type"].as_str().unwrap_or_default().to_string(),
-            status: event["body"]["status"]
-                .as_str()
-                .unwrap_or_default()
-                .to_string(),
-            items: strings(&event["what"]["items"]),
-            parent: event["what"]["parent"].as_str().map(String::from),
-            inputs: strings(&event["what"]["inputs"]),
-            body: event["body"].clone(),
-        });
+        let mut facts: Facts =
+            serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
+        facts.seq = seq;
+        let facts = Rc::new(facts);
         self.cache.insert(seq, facts.clone());
         Ok(facts)
     }
 
+    /// The seqs of a chain.
+    fn seqs(&mut self, key: &str) -> Result<Rc<[u64]>, StorageError> {
+        if let Some(seqs) = self.chains.get(key) {
+            return Ok(seqs.clone());
+        }
+        let seqs: Rc<[u64]> = self.reader.chain(key)?.into();
+        self.chains.insert(key.to_string(), seqs.clone());
+        Ok(seqs)
+    }
+
     fn chain(&mut self, key: &str) -> Result<Vec<Rc<Facts>>, StorageError> {
-        let seqs = self.reader.chain(key)?;
-        seqs.into_iter().map(|s| self.get(s)).collect()
+        let seqs = self.seqs(key)?;
+        seqs.iter().map(|&s| self.get(s)).collect()
     }
 
     fn document(&mut self, key: &str) -> Result<Vec<Rc<Facts>>, StorageError> {
@@ -372,6 +403,7 @@ pub fn trace(reader: &dyn LogReader, key: &str, direction: Direction) -> Result<
         load: Loader {
             reader,
             cache: HashMap::new(),
+            chains: HashMap::new(),
         },
         nodes: BTreeMap::new(),
         edges: BTreeMap::new(),
@@ -440,7 +472,7 @@ fn forward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
             }
             g.node(&lot, "lot");
             for unit in g.load.reader.chain_keys(&format!("{lot}/21/"))? {
-                if let Some(&seq) = g.load.reader.chain(&unit)?.first() {
+                if let Some(&seq) = g.load.seqs(&unit)?.first() {
                     g.node(&unit, "unit");
                     g.edge(&lot, &unit, "unit_of_lot", seq);
                     units.push(unit);
@@ -517,8 +549,8 @@ fn follow(
     let mut journey = Journey::default();
     let chain = g.load.chain(unit)?;
     for e in chain.iter().filter(|e| e.seq >= from && e.seq <= to) {
-        if let Some(state) = State::of(&e.kind, &e.status) {
-            if e.lists(unit) || e.parent.as_deref() == Some(unit) {
+        if let Some(state) = State::of(&e.kind, &e.body.status) {
+            if e.lists(unit) || e.what.parent.as_deref() == Some(unit) {
                 journey.merge(Journey {
                     latest: Some((e.seq, state)),
                     released: state == State::Released,
@@ -527,8 +559,8 @@ fn follow(
         }
         let listed = e.lists(unit);
         match e.kind.as_str() {
-            "logistics" if listed && e.status == "packed" => {
-                if let Some(parent) = e.parent.clone() {
+            "logistics" if listed && e.body.status == "packed" => {
+                if let Some(parent) = e.what.parent.clone() {
                     if g.item_node(&parent).is_some() {
                         g.edge(unit, &parent, "packed_into", e.seq);
                         let end = unpacked_at(g, unit, &parent, e.seq, to)?;
@@ -554,8 +586,8 @@ fn follow(
                     orders.push(order.to_string());
                 }
             }
-            "production" if e.inputs.iter().any(|i| i == unit) => {
-                for out in e.items.clone() {
+            "production" if e.what.inputs.iter().any(|i| i == unit) => {
+                for out in e.what.items.clone() {
                     if g.item_node(&out).is_some() {
                         g.edge(unit, &out, "input_to", e.seq);
                         outputs.push(out);
@@ -594,8 +626,8 @@ fn unpacked_at(
         if e.seq > packed
             && e.seq <= to
             && e.kind == "logistics"
-            && e.status == "unpacked"
-            && e.parent.as_deref() == Some(parent)
+            && e.body.status == "unpacked"
+            && e.what.parent.as_deref() == Some(parent)
             && e.lists(unit)
         {
             return Ok(e.seq);
@@ -660,10 +692,10 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
             Key::Container(c) => {
                 for e in g.load.chain(c)? {
                     if e.kind == "logistics"
-                        && e.status == "packed"
-                        && e.parent.as_deref() == Some(c)
+                        && e.body.status == "packed"
+                        && e.what.parent.as_deref() == Some(c)
                     {
-                        for item in e.items.clone() {
+                        for item in e.what.items.clone() {
                             if let Some(k) = g.item_node(&item) {
                                 g.edge(&item, c, "packed_into", e.seq);
                                 queue.push(k);
@@ -685,7 +717,7 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
                     if *kind == DocKind::Order && e.kind != "trade" {
                         continue;
                     }
-                    for item in e.items.clone() {
+                    for item in e.what.items.clone() {
                         if let Some(k) = g.item_node(&item) {
                             g.edge(&item, &text, relation, e.seq);
                             queue.push(k);
@@ -727,7 +759,7 @@ fn inputs_and_events(
         }
         g.edge(&event, key, relation, e.seq);
         if e.kind == "production" {
-            for input in e.inputs.clone() {
+            for input in e.what.inputs.clone() {
                 if let Some(k) = g.item_node(&input) {
                     g.edge(&input, key, "input_to", e.seq);
                     queue.push(k);
