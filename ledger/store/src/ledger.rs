@@ -334,6 +334,8 @@ impl Ledger {
     }
 
     fn warm_cache_unguarded(&self) -> Result<crate::warm::Warmed, StoreError> {
+        // The head map, which the first group would otherwise build under its lock.
+        self.build_heads()?;
         // redb gives reads nine tenths of the cache; leave a margin for the pages
         // that new requests and commits bring in meanwhile.
         // The hash tiles go to the ledger's own tile cache, which proofs read first.
@@ -341,6 +343,16 @@ impl Ledger {
         self.tiles.fill(&db.begin_read()?)?;
         let budget = self.cache_bytes as u64 / 10 * 8;
         crate::warm::warm(&db, budget)
+    }
+
+    /// Builds the head map of the committed log for the sequencer, if no group has yet.
+    fn build_heads(&self) -> Result<(), StoreError> {
+        let mut state = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        if state.heads.is_none() && state.pending.is_empty() {
+            let size = state.frontier.size();
+            state.heads = Some(self.committed_heads(size)?);
+        }
+        Ok(())
     }
 
     pub fn dir(&self) -> &Path {

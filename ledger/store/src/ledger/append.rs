@@ -273,7 +273,7 @@ impl Ledger {
 
     /// The head map of the committed log of `size` entries, rebuilt from its posting
     /// lists and checked against its checkpoint.
-    fn committed_heads(&self, size: u64) -> Result<HeadMap, StoreError> {
+    pub(super) fn committed_heads(&self, size: u64) -> Result<HeadMap, StoreError> {
         let reader = self.read()?;
         if reader.size() != size {
             return Err(StoreError::Corrupt(format!(
