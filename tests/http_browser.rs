@@ -287,6 +287,10 @@ fn consumer_page_verifies_in_chromium_and_detects_tampering() {
          "viewport": {"width": 390, "height": 844},
          "first": ["[data-alert=\"recall\"] strong", "[data-alert=\"recall\"] [data-alert-do]"],
          "above": ["[data-alert=\"recall\"]", ".hero"], "contains": ["停止食用", "退款"]},
+        // A pallet the recalled lot travelled on: verified, and the recall first too.
+        {"name": "recalled-pallet-phone", "url": server.url("/00/347188222605900025?lang=en"), "expect": "verified",
+         "viewport": {"width": 390, "height": 844},
+         "first": ["[data-alert=\"recall\"] strong"], "above": ["[data-alert=\"recall\"]", ".hero"]},
         {"name": "recall-first-desktop", "url": server.url(&format!("/{bad}?lang=en")), "expect": "verified",
          "viewport": {"width": 1280, "height": 800},
          "first": ["[data-alert=\"recall\"] strong", "[data-alert=\"recall\"] [data-alert-do]"],

@@ -267,6 +267,39 @@ fn a_recalled_lot_is_traced_to_every_parcel_order_and_declaration_and_nothing_el
     let via_server: Value = serde_json::from_slice(&out.stdout).unwrap();
     assert_eq!(via_server["edges"], t["edges"]);
 
+    // The recall reaches every parcel and pallet the lot went into: its page warns first,
+    // its history holds the recall, and its evidence bundle verifies.
+    for container in &want.containers {
+        let page = get(&server.url(&format!("/{container}?lang=en")), "text/html").text();
+        let alert = page
+            .find(r#"data-alert="recall""#)
+            .unwrap_or_else(|| panic!("{container}: no recall warning"));
+        assert!(
+            alert < page.find(r#"class="hero""#).unwrap(),
+            "{container}: the warning comes first"
+        );
+        let history = get(
+            &server.url(&format!("/v1/history/{container}")),
+            "application/json",
+        )
+        .json();
+        assert!(
+            history["entries"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|e| e["event"]["type"] == "recall"),
+            "{container}"
+        );
+        let bundle = get(
+            &server.url(&format!("/v1/bundle/{container}")),
+            "application/json",
+        )
+        .json();
+        let report = suyuan_core::bundle::verify(&bundle, &key);
+        assert!(report.ok(), "{container}: {:?}", report.failures);
+    }
+
     // Bad input: named.
     let bad = get(
         &server.url("/v1/trace?key=01/04713372005081/10/GM260511"),

@@ -3,7 +3,8 @@
 //! Besides the item's own chain this follows what reached it indirectly: the lot it
 //! belongs to (production, tests, acceptance, recall), the parcels and pallets it was
 //! packed into while it was inside them (events on the container between the packing and
-//! the unpacking), and the documents of its orders (payment, clearance, waybill steps).
+//! the unpacking), the documents of its orders (payment, clearance, waybill steps), and,
+//! for a parcel or pallet, the lots of what was packed into it (their tests and recalls).
 
 use crate::storage::LogReader;
 use crate::storage::StorageError;
@@ -148,6 +149,14 @@ impl Facts {
             .as_ref()
             .and_then(|w| w.parent.as_ref())
             .and_then(Value::as_str)
+    }
+    fn items(&self) -> impl Iterator<Item = &str> {
+        self.what
+            .as_ref()
+            .and_then(|w| w.items.as_ref())
+            .into_iter()
+            .flatten()
+            .filter_map(Value::as_str)
     }
     fn names_item(&self, item: &str) -> bool {
         self.what
@@ -302,6 +311,50 @@ pub fn history(reader: &dyn LogReader, item: &str) -> Result<History, HistoryErr
                 chains.push(parent.to_string());
             }
             stack.push((parent.to_string(), seq, end));
+        }
+    }
+    // A container's story holds the lots of what was packed into it (and into the
+    // containers packed into it): their tests and recalls concern whoever holds it.
+    if matches!(Item::parse(&item)?, Item::Logistic { .. }) {
+        let mut lots = BTreeSet::new();
+        let mut containers = vec![item.clone()];
+        let mut seen = BTreeSet::new();
+        while let Some(c) = containers.pop() {
+            if !seen.insert(c.clone()) {
+                continue;
+            }
+            // A container packed into it is read whole: its chain is part of the story.
+            if !chains.contains(&c) {
+                chains.push(c.clone());
+            }
+            for &seq in load.chain(&c)?.iter() {
+                let e = load.get(seq)?;
+                let f = &e.facts;
+                if f.kind != Some(EventType::Logistics)
+                    || f.status() != Some("packed")
+                    || f.parent() != Some(c.as_str())
+                {
+                    continue;
+                }
+                for listed in f.items() {
+                    match Item::parse(listed) {
+                        Ok(i @ Item::Logistic { .. }) => containers.push(i.to_string()),
+                        Ok(i) if i.is_lot() => {
+                            lots.insert(i.to_string());
+                        }
+                        Ok(i) => lots.extend(i.lot_item().map(|l| l.to_string())),
+                        Err(_) => {}
+                    }
+                }
+            }
+        }
+        for lot in lots {
+            for &seq in load.chain(&lot)?.iter() {
+                picked.entry(seq).or_insert(Via::Lot(lot.clone()));
+            }
+            if !chains.contains(&lot) {
+                chains.push(lot);
+            }
         }
     }
     // Orders the item was traded under bring their payment, waybill and clearance.
