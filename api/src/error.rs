@@ -31,6 +31,10 @@ impl ApiError {
     pub fn malformed(message: impl Into<String>) -> ApiError {
         Self::new(StatusCode::BAD_REQUEST, "malformed", message)
     }
+    /// 400 `bad_request`: a malformed query or path, the message naming what is wrong.
+    pub fn bad_request(message: impl Into<String>) -> ApiError {
+        Self::new(StatusCode::BAD_REQUEST, "bad_request", message)
+    }
     pub fn not_found(code: &str, message: impl Into<String>) -> ApiError {
         Self::new(StatusCode::NOT_FOUND, code, message)
     }

@@ -234,7 +234,7 @@ pub fn query<T>(
     q: Result<Query<T>, axum::extract::rejection::QueryRejection>,
 ) -> Result<T, ApiError> {
     q.map(|Query(q)| q)
-        .map_err(|e| ApiError::new(StatusCode::BAD_REQUEST, "bad_request", e.body_text()))
+        .map_err(|e| ApiError::bad_request(e.body_text()))
 }
 
 /// RFC 9162 inclusion proof of an entry in the tree of a given size.

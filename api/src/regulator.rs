@@ -123,7 +123,7 @@ use crate::read::{query, read_ledger};
 use crate::wire::ErrorBody;
 use crate::Shared;
 use axum::extract::{Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::header;
 use axum::response::{IntoResponse, Response};
 use serde::Deserialize;
 use suyuan_core::regulator::{rows, Selection};
@@ -140,10 +140,6 @@ pub struct RegulatorQuery {
     pub format: Option<String>,
     /// Header language: `en`, `zh` or `both` (default).
     pub headers: Option<String>,
-}
-
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
 }
 
 /// Checks a day given as YYYY-MM-DD.
@@ -166,18 +162,21 @@ pub async fn export_route(
     let q = query(q)?;
     let headers = match q.headers.as_deref() {
         None => Headers::Both,
-        Some(h) => {
-            Headers::parse(h).ok_or_else(|| bad(format!("headers is {h:?}: en, zh or both")))?
-        }
+        Some(h) => Headers::parse(h)
+            .ok_or_else(|| ApiError::bad_request(format!("headers is {h:?}: en, zh or both")))?,
     };
     let xlsx_wanted = match q.format.as_deref() {
         None | Some("csv") => false,
         Some("xlsx") => true,
-        Some(other) => return Err(bad(format!("format is {other:?}: csv or xlsx"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "format is {other:?}: csv or xlsx"
+            )))
+        }
     };
     for (field, value) in [("from", &q.from), ("to", &q.to)] {
         if let Some(v) = value {
-            day(field, v).map_err(bad)?;
+            day(field, v).map_err(ApiError::bad_request)?;
         }
     }
     read_ledger(&state, move |ledger| {

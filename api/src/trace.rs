@@ -30,10 +30,6 @@ pub struct TraceQuery {
 /// A query string, or why it could not be read (answered 400 by [`query`]).
 type QueryOf<T> = Result<Query<T>, axum::extract::rejection::QueryRejection>;
 
-fn bad(message: impl Into<String>) -> ApiError {
-    ApiError::new(StatusCode::BAD_REQUEST, "bad_request", message)
-}
-
 pub fn trace_error(e: TraceError) -> ApiError {
     match e {
         TraceError::BadKey(why) => ApiError::new(StatusCode::BAD_REQUEST, "bad_key", why),
@@ -59,15 +55,25 @@ pub async fn trace_route(
     let direction = match q.direction.as_deref() {
         None | Some("forward") => Direction::Forward,
         Some("backward") => Direction::Backward,
-        Some(other) => return Err(bad(format!("direction is {other:?}: forward or backward"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "direction is {other:?}: forward or backward"
+            )))
+        }
     };
     let csv = match q.format.as_deref() {
         None | Some("json") => false,
         Some("csv") => true,
-        Some(other) => return Err(bad(format!("format is {other:?}: json or csv"))),
+        Some(other) => {
+            return Err(ApiError::bad_request(format!(
+                "format is {other:?}: json or csv"
+            )))
+        }
     };
     if q.limit == Some(0) || q.limit.is_some_and(|l| l > MAX_PAGE_EDGES) {
-        return Err(bad(format!("limit is 1 to {MAX_PAGE_EDGES}")));
+        return Err(ApiError::bad_request(format!(
+            "limit is 1 to {MAX_PAGE_EDGES}"
+        )));
     }
     read_ledger(&state, move |ledger| {
         let reader = ledger.read()?;

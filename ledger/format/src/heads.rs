@@ -429,10 +429,6 @@ impl HeadUpdates {
         }
     }
 
-    pub fn is_empty(&self) -> bool {
-        self.growth.is_empty()
-    }
-
     /// `base` with the run applied; the run starts over.
     pub fn apply(&mut self, base: &HeadMap) -> HeadMap {
         base.grown(self.growth.drain())
