@@ -29,6 +29,19 @@ pub fn read_ledger<T>(
     f(&state.ledger)
 }
 
+/// Runs a long read (a trace, a recall scope, a regulator's export: seconds for a lot
+/// that reached 100,000 parcels) on the blocking pool, so the async workers keep
+/// answering histories and scans meanwhile.
+pub async fn read_ledger_long<T: Send + 'static>(
+    state: &Shared,
+    f: impl FnOnce(&Ledger) -> Result<T, ApiError> + Send + 'static,
+) -> Result<T, ApiError> {
+    let state = state.clone();
+    tokio::task::spawn_blocking(move || f(&state.ledger))
+        .await
+        .map_err(|e| ApiError::internal(format!("a long read stopped: {e}")))?
+}
+
 /// The raw (still percent-encoded) tail of the request path after `prefix`.
 pub fn raw_tail<'a>(uri: &'a Uri, prefix: &str) -> &'a str {
     uri.path().strip_prefix(prefix).unwrap_or("")

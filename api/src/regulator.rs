@@ -119,7 +119,7 @@ pub fn xlsx(rows: &[Row], headers: Headers) -> Result<Vec<u8>, rust_xlsxwriter::
 // ---- the route ----
 
 use crate::error::ApiError;
-use crate::read::{query, read_ledger};
+use crate::read::{query, read_ledger_long};
 use crate::wire::ErrorBody;
 use crate::Shared;
 use axum::extract::{Query, State};
@@ -179,7 +179,7 @@ pub async fn export_route(
             day(field, v).map_err(ApiError::bad_request)?;
         }
     }
-    read_ledger(&state, move |ledger| {
+    read_ledger_long(&state, move |ledger| {
         let selection = Selection {
             key: q.key.as_deref(),
             from: q.from.as_deref(),
@@ -197,4 +197,5 @@ pub async fn export_route(
         )
             .into_response())
     })
+    .await
 }

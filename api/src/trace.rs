@@ -2,7 +2,7 @@
 //! pages (every edge's entry with its inclusion proof) or CSV, and a recall's scope.
 
 use crate::error::ApiError;
-use crate::read::{query, read_ledger};
+use crate::read::{query, read_ledger_long};
 use crate::wire::ErrorBody;
 use crate::Shared;
 use axum::extract::{Query, State};
@@ -75,7 +75,7 @@ pub async fn trace_route(
             "limit is 1 to {MAX_PAGE_EDGES}"
         )));
     }
-    read_ledger(&state, move |ledger| {
+    read_ledger_long(&state, move |ledger| {
         let reader = ledger.read()?;
         let t = trace(&reader, &q.key, direction).map_err(trace_error)?;
         if csv {
@@ -90,6 +90,7 @@ pub async fn trace_route(
         )?;
         Ok(Json(page).into_response())
     })
+    .await
 }
 
 #[derive(Deserialize, utoipa::IntoParams)]
@@ -108,8 +109,9 @@ pub async fn recall_scope(
     q: QueryOf<ScopeQuery>,
 ) -> Result<Response, ApiError> {
     let q = query(q)?;
-    read_ledger(&state, move |ledger| {
+    read_ledger_long(&state, move |ledger| {
         let t = trace(&ledger.read()?, &q.key, Direction::Forward).map_err(trace_error)?;
         Ok(Json(t.scope()).into_response())
     })
+    .await
 }
