@@ -11,11 +11,11 @@
 //! everything else on the pallet.
 
 use crate::storage::{LogReader, StorageError};
+use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
-use suyuan_format::entry::StoredEntry;
 use suyuan_format::event::DocKind;
 use suyuan_format::gs1::Item;
 
@@ -282,11 +282,35 @@ impl Facts {
     }
 }
 
-/// Entries read once, parsed once; chains read once.
+/// An entry as stored, read only for its event's facts: one pass, nothing else built.
+#[derive(serde::Deserialize)]
+struct StoredFacts {
+    signed: SignedFacts,
+}
+
+#[derive(serde::Deserialize)]
+struct SignedFacts {
+    event: Facts,
+}
+
+/// Entries read once, parsed once; chains read once. A trace of a big lot reads hundreds
+/// of thousands of both, so [`Loader::prefetch`] reads a batch of chains on all cores
+/// before the (sequential) graph walk asks for them.
 struct Loader<'r> {
     reader: &'r dyn LogReader,
-    cache: HashMap<u64, Rc<Facts>>,
-    chains: HashMap<String, Rc<[u64]>>,
+    cache: FxHashMap<u64, Rc<Facts>>,
+    chains: FxHashMap<String, Rc<[u64]>>,
+    documents: FxHashMap<String, Rc<[u64]>>,
+}
+
+/// Reads and parses entry `seq`.
+fn read_facts(reader: &dyn LogReader, seq: u64) -> Result<Facts, StorageError> {
+    let bytes = crate::storage::required_entry(reader, seq)?;
+    let stored: StoredFacts = serde_json::from_slice(&bytes)
+        .map_err(|e| StorageError::Corrupt(format!("entry {seq}: {e}")))?;
+    let mut facts = stored.signed.event;
+    facts.seq = seq;
+    Ok(facts)
 }
 
 impl Loader<'_> {
@@ -294,14 +318,7 @@ impl Loader<'_> {
         if let Some(f) = self.cache.get(&seq) {
             return Ok(f.clone());
         }
-        let bytes = crate::storage::required_entry(self.reader, seq)?;
-        let corrupt =
-            |e: &dyn std::fmt::Display| StorageError::Corrupt(format!("entry {seq}: {e}"));
-        let view = StoredEntry::parse(&bytes).map_err(|e| corrupt(&e))?;
-        let mut facts: Facts =
-            serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
-        facts.seq = seq;
-        let facts = Rc::new(facts);
+        let facts = Rc::new(read_facts(self.reader, seq)?);
         self.cache.insert(seq, facts.clone());
         Ok(facts)
     }
@@ -322,25 +339,111 @@ impl Loader<'_> {
     }
 
     fn document(&mut self, key: &str) -> Result<Vec<Rc<Facts>>, StorageError> {
-        let seqs = self.reader.document(key)?;
-        seqs.into_iter().map(|s| self.get(s)).collect()
+        let seqs = match self.documents.get(key) {
+            Some(seqs) => seqs.clone(),
+            None => self.reader.document(key)?.into(),
+        };
+        seqs.iter().map(|&s| self.get(s)).collect()
+    }
+
+    /// Reads, on all cores, the chains of `keys` and the entries on them, and then those
+    /// of the containers those entries pack them into, until no new container is named:
+    /// everything [`follow`] will ask for. Only a cache: the walk reads what is missing.
+    fn prefetch(&mut self, keys: Vec<String>) -> Result<(), StorageError> {
+        use rayon::prelude::*;
+        let mut keys: Vec<String> = keys
+            .into_iter()
+            .filter(|k| !self.chains.contains_key(k))
+            .collect();
+        while !keys.is_empty() {
+            let reader = self.reader;
+            let chains: Vec<(String, Vec<u64>)> = keys
+                .into_par_iter()
+                .map(|k| reader.chain(&k).map(|seqs| (k, seqs)))
+                .collect::<Result<_, _>>()?;
+            let mut missing: Vec<u64> = chains
+                .iter()
+                .flat_map(|(_, seqs)| seqs.iter().copied())
+                .filter(|s| !self.cache.contains_key(s))
+                .collect();
+            missing.sort_unstable();
+            missing.dedup();
+            let read: Vec<Facts> = missing
+                .par_iter()
+                .map(|&s| read_facts(reader, s))
+                .collect::<Result<_, _>>()?;
+            let mut next = BTreeSet::new();
+            for facts in &read {
+                if let (true, Some(parent)) = (facts.kind == "logistics", &facts.what.parent) {
+                    if facts.body.status == "packed" && !self.chains.contains_key(parent) {
+                        next.insert(parent.clone());
+                    }
+                }
+            }
+            self.cache
+                .extend(read.into_iter().map(|f| (f.seq, Rc::new(f))));
+            for (k, seqs) in chains {
+                next.remove(&k);
+                self.chains.insert(k, seqs.into());
+            }
+            keys = next.into_iter().collect();
+        }
+        Ok(())
+    }
+
+    /// Reads, on all cores, the entries of the documents `keys` that are not cached.
+    fn prefetch_documents(&mut self, keys: &[String]) -> Result<(), StorageError> {
+        use rayon::prelude::*;
+        let reader = self.reader;
+        let seqs: Vec<Vec<u64>> = keys
+            .par_iter()
+            .map(|k| reader.document(k))
+            .collect::<Result<_, _>>()?;
+        let mut missing: Vec<u64> = seqs
+            .iter()
+            .flatten()
+            .copied()
+            .filter(|s| !self.cache.contains_key(s))
+            .collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let read: Vec<Facts> = missing
+            .par_iter()
+            .map(|&s| read_facts(reader, s))
+            .collect::<Result<_, _>>()?;
+        self.cache
+            .extend(read.into_iter().map(|f| (f.seq, Rc::new(f))));
+        for (k, seqs) in keys.iter().zip(seqs) {
+            self.documents.insert(k.clone(), seqs.into());
+        }
+        Ok(())
     }
 }
 
-/// The graph being built.
+/// The graph being built. Keys are interned: a node is its index in `nodes`, so the
+/// hundreds of thousands of edges of a big lot cost no string copies until the answer.
 struct Graph<'r> {
     load: Loader<'r>,
-    nodes: BTreeMap<String, TraceNode>,
+    ids: FxHashMap<Rc<str>, usize>,
+    nodes: Vec<Node>,
     /// (from, to, relation) → the first entry that makes it.
-    edges: BTreeMap<(String, String, &'static str), u64>,
-    /// Forward: the latest state of each (unit or container, window start), and whether
-    /// it was released, memoised so that a parcel shared by many units is read once.
-    journeys: HashMap<(String, u64), Journey>,
-    /// Forward: each unit's, lot's and container's journeys over all its windows.
-    states: HashMap<String, Journey>,
-    /// Forward: containers whose window is still open (nothing unpacked them since).
-    holding: BTreeSet<String>,
-    windows: BTreeSet<Window>,
+    edges: FxHashMap<(usize, usize, &'static str), u64>,
+    /// Forward: the journey of each (unit or container, window start), memoised so that
+    /// a parcel shared by many units is read once.
+    journeys: FxHashMap<(usize, u64), Journey>,
+    /// Forward: the containers' windows followed.
+    windows: BTreeSet<(usize, u64, u64)>,
+}
+
+/// A node while the graph is built.
+struct Node {
+    key: Rc<str>,
+    kind: &'static str,
+    /// Forward: the node's journeys over all its windows.
+    journey: Journey,
+    /// Forward: a container whose window is still open (nothing unpacked it since).
+    holds: bool,
+    what: Option<String>,
 }
 
 /// What a unit's or container's journey within one window comes to: its latest state
@@ -361,37 +464,89 @@ impl Journey {
 }
 
 impl Graph<'_> {
-    fn node(&mut self, key: &str, kind: &'static str) {
-        self.nodes.entry(key.to_string()).or_insert(TraceNode {
-            key: key.to_string(),
+    fn node(&mut self, key: &str, kind: &'static str) -> usize {
+        if let Some(&id) = self.ids.get(key) {
+            return id;
+        }
+        let key: Rc<str> = key.into();
+        let id = self.nodes.len();
+        self.nodes.push(Node {
+            key: key.clone(),
             kind,
-            state: None,
-            released: false,
+            journey: Journey::default(),
             holds: false,
             what: None,
         });
+        self.ids.insert(key, id);
+        id
     }
 
-    fn edge(&mut self, from: &str, to: &str, relation: &'static str, seq: u64) {
-        let slot = self
-            .edges
-            .entry((from.to_string(), to.to_string(), relation))
-            .or_insert(seq);
+    fn name(&self, id: usize) -> Rc<str> {
+        self.nodes[id].key.clone()
+    }
+
+    fn edge(&mut self, from: usize, to: usize, relation: &'static str, seq: u64) {
+        let slot = self.edges.entry((from, to, relation)).or_insert(seq);
         *slot = (*slot).min(seq);
     }
 
-    /// `key` made `journey` (in one of its windows).
-    fn arrive(&mut self, key: &str, journey: Journey) {
-        self.states
-            .entry(key.to_string())
-            .or_default()
-            .merge(journey);
+    /// The node of a key met in an entry, if it is an item key.
+    fn item_node(&mut self, key: &str) -> Option<(usize, Key)> {
+        let k = Key::of_item(key)?;
+        Some((self.node(&k.text(), k.kind()), k))
     }
 
-    fn item_node(&mut self, key: &str) -> Option<Key> {
-        let k = Key::of_item(key)?;
-        self.node(&k.text(), k.kind());
-        Some(k)
+    /// The answer: nodes sorted by key, edges by (seq, from, to, relation).
+    fn finish(self, start: &Key, direction: Direction, size: u64) -> Trace {
+        let forward = direction == Direction::Forward;
+        let names: Vec<String> = self.nodes.iter().map(|n| n.key.to_string()).collect();
+        let mut edges: Vec<TraceEdge> = self
+            .edges
+            .into_iter()
+            .map(|((from, to, relation), seq)| TraceEdge {
+                seq,
+                from: names[from].clone(),
+                to: names[to].clone(),
+                relation,
+            })
+            .collect();
+        edges.sort_unstable();
+        let windows = self
+            .windows
+            .into_iter()
+            .map(|(c, from, to)| Window {
+                container: names[c].clone(),
+                from,
+                to,
+            })
+            .collect();
+        let mut nodes: Vec<TraceNode> = self
+            .nodes
+            .into_iter()
+            .zip(names)
+            .map(|(n, key)| {
+                let located = forward && matches!(n.kind, "unit" | "lot" | "container");
+                TraceNode {
+                    key,
+                    kind: n.kind,
+                    state: located.then(|| n.journey.latest.map_or(State::NotShipped, |(_, s)| s)),
+                    released: located && n.journey.released,
+                    holds: located && n.holds,
+                    what: n.what,
+                }
+            })
+            .collect();
+        nodes.sort_unstable_by(|a, b| a.key.cmp(&b.key));
+        let mut windows: Vec<Window> = windows;
+        windows.sort_unstable();
+        Trace {
+            key: start.text(),
+            direction,
+            size,
+            nodes,
+            edges,
+            windows,
+        }
     }
 }
 
@@ -402,42 +557,25 @@ pub fn trace(reader: &dyn LogReader, key: &str, direction: Direction) -> Result<
     let mut g = Graph {
         load: Loader {
             reader,
-            cache: HashMap::new(),
-            chains: HashMap::new(),
+            cache: FxHashMap::default(),
+            chains: FxHashMap::default(),
+            documents: FxHashMap::default(),
         },
-        nodes: BTreeMap::new(),
-        edges: BTreeMap::new(),
-        journeys: HashMap::new(),
-        states: HashMap::new(),
-        holding: BTreeSet::new(),
+        ids: FxHashMap::default(),
+        nodes: Vec::new(),
+        edges: FxHashMap::default(),
+        journeys: FxHashMap::default(),
         windows: BTreeSet::new(),
     };
     if !exists(&mut g, &start)? {
         return Err(TraceError::Unknown(start.text()));
     }
-    g.node(&start.text(), start.kind());
+    let first = g.node(&start.text(), start.kind());
     match direction {
-        Direction::Forward => forward(&mut g, &start)?,
+        Direction::Forward => forward(&mut g, first, &start)?,
         Direction::Backward => backward(&mut g, &start)?,
     }
-    let mut edges: Vec<TraceEdge> = std::mem::take(&mut g.edges)
-        .into_iter()
-        .map(|((from, to, relation), seq)| TraceEdge {
-            seq,
-            from,
-            to,
-            relation,
-        })
-        .collect();
-    edges.sort();
-    Ok(Trace {
-        key: start.text(),
-        direction,
-        size: reader.size(),
-        nodes: g.nodes.into_values().collect(),
-        edges,
-        windows: g.windows.into_iter().collect(),
-    })
+    Ok(g.finish(&start, direction, reader.size()))
 }
 
 fn exists(g: &mut Graph<'_>, key: &Key) -> Result<bool, StorageError> {
@@ -451,16 +589,16 @@ fn exists(g: &mut Graph<'_>, key: &Key) -> Result<bool, StorageError> {
 
 // ---- forward ----
 
-fn forward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
+fn forward(g: &mut Graph<'_>, first: usize, start: &Key) -> Result<(), StorageError> {
     // Lots (and products) expand to their units; each unit, lot and container then
     // follows its own chain; the lots made from them are traced in turn.
     let mut lots: Vec<String> = Vec::new();
-    let mut units: Vec<String> = Vec::new();
+    let mut units: Vec<usize> = Vec::new();
     let mut orders: Vec<String> = Vec::new();
     match start {
-        Key::Product(p) => lots = lots_of(g, p)?,
+        Key::Product(_) => lots = lots_of(g, first)?,
         Key::Lot(l) => lots.push(l.clone()),
-        Key::Unit(u) | Key::Container(u) => units.push(u.clone()),
+        Key::Unit(_) | Key::Container(_) => units.push(first),
         Key::Document(DocKind::Order, n) => orders.push(n.clone()),
         Key::Document(..) => {}
     }
@@ -470,28 +608,35 @@ fn forward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
             if !expanded_lots.insert(lot.clone()) {
                 continue;
             }
-            g.node(&lot, "lot");
-            for unit in g.load.reader.chain_keys(&format!("{lot}/21/"))? {
+            let lot_id = g.node(&lot, "lot");
+            let lot_units = g.load.reader.chain_keys(&format!("{lot}/21/"))?;
+            g.load.prefetch(lot_units.clone())?;
+            for unit in lot_units {
                 if let Some(&seq) = g.load.seqs(&unit)?.first() {
-                    g.node(&unit, "unit");
-                    g.edge(&lot, &unit, "unit_of_lot", seq);
-                    units.push(unit);
+                    let id = g.node(&unit, "unit");
+                    g.edge(lot_id, id, "unit_of_lot", seq);
+                    units.push(id);
                 }
             }
             // The lot itself is packed, traded and shipped like a unit.
-            units.push(lot);
-        } else if let Some(unit) = units.pop() {
-            if g.journeys.contains_key(&(unit.clone(), 0)) {
-                continue;
-            }
-            let mut outputs = Vec::new();
-            let journey = follow(g, &unit, 0, u64::MAX, &mut orders, &mut outputs)?;
-            g.arrive(&unit, journey);
-            for out in outputs {
-                match Key::of_item(&out) {
-                    Some(Key::Lot(l)) => lots.push(l),
-                    Some(Key::Unit(u) | Key::Container(u)) => units.push(u),
-                    _ => {}
+            units.push(lot_id);
+        } else if !units.is_empty() {
+            let batch = std::mem::take(&mut units);
+            let keys = batch.iter().map(|&u| g.nodes[u].key.to_string()).collect();
+            g.load.prefetch(keys)?;
+            for unit in batch {
+                if g.journeys.contains_key(&(unit, 0)) {
+                    continue;
+                }
+                let mut outputs = Vec::new();
+                let journey = follow(g, unit, 0, u64::MAX, &mut orders, &mut outputs)?;
+                g.nodes[unit].journey.merge(journey);
+                for (out, key) in outputs {
+                    match key {
+                        Key::Lot(l) => lots.push(l),
+                        Key::Unit(_) | Key::Container(_) => units.push(out),
+                        _ => {}
+                    }
                 }
             }
         } else {
@@ -500,29 +645,23 @@ fn forward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
     }
     orders.sort();
     orders.dedup();
-    for order in orders {
-        order_documents(g, &order)?;
-    }
-    // Where each unit, lot and container reached is.
-    for node in g.nodes.values_mut() {
-        if matches!(node.kind, "unit" | "lot" | "container") {
-            let journey = g.states.get(&node.key).copied().unwrap_or_default();
-            node.state = Some(journey.latest.map_or(State::NotShipped, |(_, s)| s));
-            node.released = journey.released;
-            node.holds = g.holding.contains(&node.key);
-        }
+    let order_keys: Vec<String> = orders.iter().map(|o| DocKind::Order.key(o)).collect();
+    g.load.prefetch_documents(&order_keys)?;
+    for key in order_keys {
+        order_documents(g, &key)?;
     }
     Ok(())
 }
 
 /// The lots of a product: chains `{product}/10/{lot}` (not their units).
-fn lots_of(g: &mut Graph<'_>, product: &str) -> Result<Vec<String>, StorageError> {
-    let keys = g.load.reader.chain_keys(&format!("{product}/10/"))?;
+fn lots_of(g: &mut Graph<'_>, product: usize) -> Result<Vec<String>, StorageError> {
+    let prefix = format!("{}/10/", g.nodes[product].key);
+    let keys = g.load.reader.chain_keys(&prefix)?;
     let mut lots = Vec::new();
     for lot in keys.into_iter().filter(|k| !k.contains("/21/")) {
         if let Some(&seq) = g.load.reader.chain(&lot)?.first() {
-            g.node(&lot, "lot");
-            g.edge(product, &lot, "lot_of_product", seq);
+            let id = g.node(&lot, "lot");
+            g.edge(product, id, "lot_of_product", seq);
             lots.push(lot);
         }
     }
@@ -534,63 +673,56 @@ fn lots_of(g: &mut Graph<'_>, product: &str) -> Result<Vec<String>, StorageError
 /// declarations and the lots made from it. Returns its journey.
 fn follow(
     g: &mut Graph<'_>,
-    unit: &str,
+    unit: usize,
     from: u64,
     to: u64,
     orders: &mut Vec<String>,
-    outputs: &mut Vec<String>,
+    outputs: &mut Vec<(usize, Key)>,
 ) -> Result<Journey, StorageError> {
-    if let Some(j) = g.journeys.get(&(unit.to_string(), from)) {
+    if let Some(j) = g.journeys.get(&(unit, from)) {
         return Ok(*j);
     }
     // Marked before recursing: a container that (malformed) contains itself ends here.
-    g.journeys
-        .insert((unit.to_string(), from), Journey::default());
+    g.journeys.insert((unit, from), Journey::default());
     let mut journey = Journey::default();
-    let chain = g.load.chain(unit)?;
+    let name = g.name(unit);
+    let chain = g.load.chain(&name)?;
     for e in chain.iter().filter(|e| e.seq >= from && e.seq <= to) {
+        let listed = e.lists(&name);
         if let Some(state) = State::of(&e.kind, &e.body.status) {
-            if e.lists(unit) || e.what.parent.as_deref() == Some(unit) {
+            if listed || e.what.parent.as_deref() == Some(&*name) {
                 journey.merge(Journey {
                     latest: Some((e.seq, state)),
                     released: state == State::Released,
                 });
             }
         }
-        let listed = e.lists(unit);
         match e.kind.as_str() {
             "logistics" if listed && e.body.status == "packed" => {
-                if let Some(parent) = e.what.parent.clone() {
-                    if g.item_node(&parent).is_some() {
-                        g.edge(unit, &parent, "packed_into", e.seq);
-                        let end = unpacked_at(g, unit, &parent, e.seq, to)?;
-                        if end == u64::MAX {
-                            g.holding.insert(parent.clone());
-                        }
-                        g.windows.insert(Window {
-                            container: parent.clone(),
-                            from: e.seq,
-                            to: end,
-                        });
-                        let inner = follow(g, &parent, e.seq, end, orders, outputs)?;
-                        g.arrive(&parent, inner);
-                        journey.merge(inner);
+                if let Some((parent, _)) = e.what.parent.as_deref().and_then(|p| g.item_node(p)) {
+                    g.edge(unit, parent, "packed_into", e.seq);
+                    let end = unpacked_at(g, &name, parent, e.seq, to)?;
+                    if end == u64::MAX {
+                        g.nodes[parent].holds = true;
                     }
+                    g.windows.insert((parent, e.seq, end));
+                    let inner = follow(g, parent, e.seq, end, orders, outputs)?;
+                    g.nodes[parent].journey.merge(inner);
+                    journey.merge(inner);
                 }
             }
             "trade" if listed => {
                 if let Some(order) = e.doc("order_no") {
-                    let key = DocKind::Order.key(order);
-                    g.node(&key, "order");
-                    g.edge(unit, &key, "ordered_in", e.seq);
+                    let key = g.node(&DocKind::Order.key(order), "order");
+                    g.edge(unit, key, "ordered_in", e.seq);
                     orders.push(order.to_string());
                 }
             }
-            "production" if e.what.inputs.iter().any(|i| i == unit) => {
-                for out in e.what.items.clone() {
-                    if g.item_node(&out).is_some() {
-                        g.edge(unit, &out, "input_to", e.seq);
-                        outputs.push(out);
+            "production" if e.what.inputs.iter().any(|i| **i == *name) => {
+                for out in &e.what.items {
+                    if let Some((id, key)) = g.item_node(out) {
+                        g.edge(unit, id, "input_to", e.seq);
+                        outputs.push((id, key));
                     }
                 }
             }
@@ -602,14 +734,13 @@ fn follow(
                 ("declaration_no", DocKind::Declaration, "declared_in"),
             ] {
                 if let Some(number) = e.doc(field) {
-                    let key = kind.key(number);
-                    g.node(&key, kind.as_str());
-                    g.edge(unit, &key, relation, e.seq);
+                    let doc = g.node(&kind.key(number), kind.as_str());
+                    g.edge(unit, doc, relation, e.seq);
                 }
             }
         }
     }
-    g.journeys.insert((unit.to_string(), from), journey);
+    g.journeys.insert((unit, from), journey);
     Ok(journey)
 }
 
@@ -618,16 +749,17 @@ fn follow(
 fn unpacked_at(
     g: &mut Graph<'_>,
     unit: &str,
-    parent: &str,
+    parent: usize,
     packed: u64,
     to: u64,
 ) -> Result<u64, StorageError> {
-    for e in g.load.chain(parent)? {
+    let parent = g.name(parent);
+    for e in g.load.chain(&parent)? {
         if e.seq > packed
             && e.seq <= to
             && e.kind == "logistics"
             && e.body.status == "unpacked"
-            && e.what.parent.as_deref() == Some(parent)
+            && e.what.parent.as_deref() == Some(&*parent)
             && e.lists(unit)
         {
             return Ok(e.seq);
@@ -637,13 +769,12 @@ fn unpacked_at(
 }
 
 /// An order's buyer (commitment), payments, waybills and declarations.
-fn order_documents(g: &mut Graph<'_>, order: &str) -> Result<(), StorageError> {
-    let key = DocKind::Order.key(order);
-    for e in g.load.document(&key)? {
+fn order_documents(g: &mut Graph<'_>, key: &str) -> Result<(), StorageError> {
+    let order = g.node(key, "order");
+    for e in g.load.document(key)? {
         if let Some(buyer) = e.doc("buyer_commitment").filter(|_| e.kind == "trade") {
-            let b = format!("buyer:{buyer}");
-            g.node(&b, "buyer");
-            g.edge(&key, &b, "bought_by", e.seq);
+            let b = g.node(&format!("buyer:{buyer}"), "buyer");
+            g.edge(order, b, "bought_by", e.seq);
         }
         for (field, kind, relation) in [
             ("payment_no", DocKind::Payment, "paid_by"),
@@ -651,9 +782,8 @@ fn order_documents(g: &mut Graph<'_>, order: &str) -> Result<(), StorageError> {
             ("declaration_no", DocKind::Declaration, "declared_in"),
         ] {
             if let Some(number) = e.doc(field) {
-                let doc = kind.key(number);
-                g.node(&doc, kind.as_str());
-                g.edge(&key, &doc, relation, e.seq);
+                let doc = g.node(&kind.key(number), kind.as_str());
+                g.edge(order, doc, relation, e.seq);
             }
         }
     }
@@ -670,10 +800,10 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
         if !seen.insert(text.clone()) {
             continue;
         }
-        g.node(&text, key.kind());
+        let id = g.node(&text, key.kind());
         match &key {
-            Key::Product(p) => {
-                for lot in lots_of(g, p)? {
+            Key::Product(_) => {
+                for lot in lots_of(g, id)? {
                     queue.push(Key::Lot(lot));
                 }
             }
@@ -681,23 +811,23 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
                 if let Some(lot) = Item::parse(u).ok().and_then(|i| i.lot_item()) {
                     let lot = lot.to_string();
                     if let Some(&seq) = g.load.reader.chain(u)?.first() {
-                        g.node(&lot, "lot");
-                        g.edge(&lot, u, "unit_of_lot", seq);
+                        let lot_id = g.node(&lot, "lot");
+                        g.edge(lot_id, id, "unit_of_lot", seq);
                         queue.push(Key::Lot(lot));
                     }
                 }
-                inputs_and_events(g, u, &mut queue)?;
+                inputs_and_events(g, id, &mut queue)?;
             }
-            Key::Lot(l) => inputs_and_events(g, l, &mut queue)?,
+            Key::Lot(_) => inputs_and_events(g, id, &mut queue)?,
             Key::Container(c) => {
                 for e in g.load.chain(c)? {
                     if e.kind == "logistics"
                         && e.body.status == "packed"
                         && e.what.parent.as_deref() == Some(c)
                     {
-                        for item in e.what.items.clone() {
-                            if let Some(k) = g.item_node(&item) {
-                                g.edge(&item, c, "packed_into", e.seq);
+                        for item in &e.what.items {
+                            if let Some((item, k)) = g.item_node(item) {
+                                g.edge(item, id, "packed_into", e.seq);
                                 queue.push(k);
                             }
                         }
@@ -717,9 +847,9 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
                     if *kind == DocKind::Order && e.kind != "trade" {
                         continue;
                     }
-                    for item in e.what.items.clone() {
-                        if let Some(k) = g.item_node(&item) {
-                            g.edge(&item, &text, relation, e.seq);
+                    for item in &e.what.items {
+                        if let Some((item, k)) = g.item_node(item) {
+                            g.edge(item, id, relation, e.seq);
                             queue.push(k);
                         }
                     }
@@ -734,10 +864,11 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
 /// inspection, acceptance and recall entries on its chain.
 fn inputs_and_events(
     g: &mut Graph<'_>,
-    key: &str,
+    id: usize,
     queue: &mut Vec<Key>,
 ) -> Result<(), StorageError> {
-    for e in g.load.chain(key)? {
+    let key = g.name(id);
+    for e in g.load.chain(&key)? {
         let relation = match e.kind.as_str() {
             "production" => "produced",
             "inspection" => "tested",
@@ -745,23 +876,20 @@ fn inputs_and_events(
             "recall" => "recalled",
             _ => continue,
         };
-        if !e.lists(key) {
+        if !e.lists(&key) {
             continue; // an input's chain holds the productions it went into
         }
-        let event = format!("entry:{}", e.seq);
-        g.node(&event, "event");
-        if let Some(n) = g.nodes.get_mut(&event) {
-            let detail = e.doc("verdict").or(e.doc("decision")).or(e.doc("severity"));
-            n.what = Some(match detail {
-                Some(d) => format!("{} {d}", e.kind),
-                None => e.kind.clone(),
-            });
-        }
-        g.edge(&event, key, relation, e.seq);
+        let event = g.node(&format!("entry:{}", e.seq), "event");
+        let detail = e.doc("verdict").or(e.doc("decision")).or(e.doc("severity"));
+        g.nodes[event].what = Some(match detail {
+            Some(d) => format!("{} {d}", e.kind),
+            None => e.kind.clone(),
+        });
+        g.edge(event, id, relation, e.seq);
         if e.kind == "production" {
-            for input in e.what.inputs.clone() {
-                if let Some(k) = g.item_node(&input) {
-                    g.edge(&input, key, "input_to", e.seq);
+            for input in &e.what.inputs {
+                if let Some((input, k)) = g.item_node(input) {
+                    g.edge(input, id, "input_to", e.seq);
                     queue.push(k);
                 }
             }
