@@ -166,6 +166,10 @@ enum Command {
         export: Option<PathBuf>,
         #[arg(long)]
         bundle: Option<PathBuf>,
+        /// A trace answer (`suyuan trace --json`, `GET /v1/trace`): its checkpoint, every
+        /// entry's signature and inclusion, and every edge against its entry.
+        #[arg(long, conflicts_with_all = ["data", "export", "bundle"])]
+        trace: Option<PathBuf>,
         /// The log's public key: `ed25519:<base64>` or a C2SP verifier key.
         #[arg(long)]
         log_key: Option<String>,
@@ -368,6 +372,7 @@ fn main() -> ExitCode {
             data,
             export,
             bundle,
+            trace,
             log_key,
         } => {
             if let Some(server) = server {
@@ -377,6 +382,7 @@ fn main() -> ExitCode {
                 data.as_deref(),
                 export.as_deref(),
                 bundle.as_deref(),
+                trace.as_deref(),
                 log_key.as_deref(),
             );
         }

@@ -370,3 +370,106 @@ fn a_packing_cycle_does_not_loop() {
     assert!(of_kind(&t, "unit").contains(&unit));
     server.stop();
 }
+
+/// `suyuan verify --trace` checks an answer offline: forward and backward answers of the
+/// scenario verify; an edge moved to another container, an edge naming an entry that
+/// does not make it, and an altered entry each fail, named.
+#[test]
+fn verify_trace_checks_every_edge_against_its_entry() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (store, log_key) = scenario::seeded(SUYUAN, tmp.path());
+    let data = store.to_str().unwrap();
+    let verify = |name: &str, page: &Value| {
+        let file = tmp.path().join(name);
+        std::fs::write(&file, page.to_string()).unwrap();
+        SUYUAN.run(&[
+            "verify",
+            "--trace",
+            file.to_str().unwrap(),
+            "--log-key",
+            &log_key,
+        ])
+    };
+    let answer = |args: &[&str]| -> Value {
+        let out = SUYUAN.run(&[&["trace"], args, &["--json", "--data", data]].concat());
+        assert!(out.status.success(), "{}", stdout(&out));
+        serde_json::from_slice(&out.stdout).unwrap()
+    };
+    let forward = answer(&[LOT, "--forward"]);
+    let some_unit = of_kind(&forward, "unit").into_iter().next().unwrap();
+    let backward = answer(&[&some_unit, "--backward"]);
+    assert!(
+        backward["edges"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|e| e["relation"] == "tested"),
+        "the backward trace reaches the lot's test: {backward}"
+    );
+    for (name, page) in [("forward.json", &forward), ("backward.json", &backward)] {
+        let out = verify(name, page);
+        assert!(out.status.success(), "{name}: {}", stdout(&out));
+        assert!(stdout(&out).starts_with("OK: "), "{}", stdout(&out));
+    }
+
+    // An edge moved to another container than its entry packs into.
+    let edges = forward["edges"].as_array().unwrap();
+    let i = edges
+        .iter()
+        .position(|e| e["relation"] == "packed_into")
+        .unwrap();
+    let other = "00/047100000000000011";
+    let mut moved = forward.clone();
+    moved["edges"][i]["to"] = json!(other);
+    let out = verify("moved.json", &moved);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains(&format!("-packed_into-> {other}"))
+            && stdout(&out).contains("packs into another container"),
+        "{}",
+        stdout(&out)
+    );
+
+    // An edge that names an entry (in the answer) that does not make it.
+    let j = edges
+        .iter()
+        .position(|e| e["relation"] == "ordered_in")
+        .unwrap();
+    let mut misnamed = forward.clone();
+    misnamed["edges"][j]["seq"] = edges[i]["seq"].clone();
+    let out = verify("misnamed.json", &misnamed);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("it is not a trade"),
+        "{}",
+        stdout(&out)
+    );
+
+    // The packing entry altered after it was proven, and then without its proof.
+    let entries = forward["entries"].as_array().unwrap();
+    let k = entries
+        .iter()
+        .position(|e| e["seq"] == edges[i]["seq"])
+        .unwrap();
+    let mut altered = forward.clone();
+    let text = entries[k]["entry"].as_str().unwrap();
+    assert!(text.contains("\"packed\""));
+    altered["entries"][k]["entry"] = json!(text.replacen("\"packed\"", "\"unpacked\"", 1));
+    let out = verify("altered.json", &altered);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    let seq = edges[i]["seq"].as_u64().unwrap();
+    assert!(
+        stdout(&out).contains(&format!("FAILED entry {seq}")),
+        "{}",
+        stdout(&out)
+    );
+    let mut unproven = forward.clone();
+    unproven["entries"][k]["proof"] = json!([]);
+    let out = verify("unproven.json", &unproven);
+    assert_eq!(out.status.code(), Some(1), "{}", stdout(&out));
+    assert!(
+        stdout(&out).contains("not included in the checkpoint"),
+        "{}",
+        stdout(&out)
+    );
+}

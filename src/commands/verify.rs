@@ -44,15 +44,18 @@ pub fn run(
     data: Option<&Path>,
     export: Option<&Path>,
     bundle: Option<&Path>,
+    trace: Option<&Path>,
     log_key: Option<&str>,
 ) -> ExitCode {
-    let result = match (data, export, bundle) {
-        (Some(dir), None, None) => verify_data(dir, log_key),
-        (None, Some(file), None) => pinned(log_key).and_then(|k| verify_export(file, k)),
-        (None, None, Some(file)) => pinned(log_key).and_then(|k| verify_bundle(file, k)),
-        _ => Err(
-            Usage("give exactly one of --data DIR, --export FILE or --bundle FILE".into()).into(),
-        ),
+    let result = match (data, export, bundle, trace) {
+        (Some(dir), None, None, None) => verify_data(dir, log_key),
+        (None, Some(file), None, None) => pinned(log_key).and_then(|k| verify_export(file, k)),
+        (None, None, Some(file), None) => pinned(log_key).and_then(|k| verify_bundle(file, k)),
+        (None, None, None, Some(file)) => pinned(log_key).and_then(|k| verify_trace(file, k)),
+        _ => Err(Usage(
+            "give exactly one of --data DIR, --export FILE, --bundle FILE or --trace FILE".into(),
+        )
+        .into()),
     };
     exit(result)
 }
@@ -205,4 +208,13 @@ fn verify_bundle(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
     let bundle: serde_json::Value =
         serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
     Ok(suyuan_core::bundle::verify(&bundle, &key))
+}
+
+/// `verify --trace FILE`: one page of a trace answer, each edge against its entry.
+fn verify_trace(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
+    existing(file)?;
+    let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
+    let page: serde_json::Value =
+        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
+    Ok(suyuan_core::trace::verify_page(&page, &key))
 }

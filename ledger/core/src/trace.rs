@@ -10,7 +10,10 @@
 //! `trade` lists: a pallet event that names one order does not bring that order to
 //! everything else on the pallet.
 
+mod check;
+
 use crate::storage::{LogReader, StorageError};
+pub use check::{verify_page, TRACE_FORMAT};
 use rustc_hash::FxHashMap;
 use serde::Serialize;
 use serde_json::Value;
@@ -943,7 +946,7 @@ impl Trace {
         }
         let next = (after + edges.len() < self.edges.len()).then_some(after + edges.len());
         Ok(serde_json::json!({
-            "format": "suyuan-trace-v1",
+            "format": TRACE_FORMAT,
             "key": self.key,
             "direction": self.direction,
             "size": self.size,
