@@ -1,7 +1,9 @@
 #!/usr/bin/env bash
 # Installs what the HTTP end-to-end and browser tests need on a fresh Debian machine:
-# Debian's chromium (driven headless by tests/http_browser.rs), Node.js and npm, and the
-# pinned playwright-core of tests/browser (npm ci from its package-lock.json).
+# Debian's chromium (driven headless by tests/http_browser.rs), the Noto CJK fonts (the
+# consumer page in 简体 and 繁體 Chinese draws with them, and the browser test checks the
+# Traditional Chinese page resolves to a TC face), Node.js and npm, and the pinned
+# playwright-core of tests/browser (npm ci from its package-lock.json).
 # Idempotent: anything already present is skipped.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -22,6 +24,13 @@ if [ -x /usr/bin/chromium ]; then
 else
   echo "chromium: installing Debian's package"
   apt_install chromium
+fi
+
+if dpkg-query -W -f='${Status}' fonts-noto-cjk 2>/dev/null | grep -q 'install ok installed'; then
+  echo "fonts-noto-cjk: present"
+else
+  echo "fonts-noto-cjk: installing Debian's package"
+  apt_install fonts-noto-cjk
 fi
 
 if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1; then

@@ -82,6 +82,14 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("sec.recall", "召回", "召回", "Recall"),
     ("sec.other", "其他记录", "其他紀錄", "Other records"),
     ("sec.log", "账本与验证", "帳本與驗證", "Ledger and verification"),
+    ("sec.contents", "内含物品", "內含物品", "Contents"),
+    ("contents.in", "目前在内", "目前在內", "Inside now"),
+    ("contents.out", "已拆出", "已拆出", "Unpacked since"),
+    ("contents.none", "目前没有记录在内的物品", "目前沒有記錄在內的物品", "Nothing is recorded as inside it now"),
+    ("container.title", "包裹或托盘", "包裹或棧板", "Parcel or pallet"),
+    ("status.h", "商品状态", "商品狀態", "Product status"),
+    ("status.clear", "未发现已知问题", "未發現已知問題", "No known problem"),
+    ("status.clear_detail", "账本中没有这件商品的召回或不合格检测记录。", "帳本中沒有這件商品的召回或不合格檢驗紀錄。", "The ledger records no recall and no failed test for this item."),
     ("f.product", "产品", "產品", "Product"),
     ("f.origin", "产地", "產地", "Origin"),
     ("f.facility", "工厂", "工廠", "Facility"),
@@ -119,6 +127,11 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("f.mode", "运输方式", "運輸方式", "Mode"),
     ("f.temperature", "温度", "溫度", "Temperature"),
     ("f.container", "装入", "裝入", "Packed into"),
+    ("f.unpacked_from", "拆出自", "拆出自", "Unpacked from"),
+    ("f.items", "物品", "物品", "Items"),
+    ("f.results", "检测结果", "檢驗結果", "Test results"),
+    ("exceeds", "✗ 超过限量", "✗ 超過限量", "✗ exceeds limit"),
+    ("loq.note", "<：未检出（低于定量限）", "<：未檢出（低於定量極限）", "<: not detected (below the limit of quantification)"),
     ("f.rating", "评分", "評分", "Rating"),
     ("f.text", "内容", "內容", "Text"),
     ("f.kind", "类型", "類型", "Kind"),
@@ -141,13 +154,19 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("alert.do.fail", "在监管部门作出处理前请勿食用或使用；可联系卖家退货退款。", "在主管機關作出處理前請勿食用或使用；可聯繫賣家退貨退款。", "Do not consume or use it until the authorities decide; you may return it to the seller for a refund."),
     ("alert.corrected", "（此记录已被更正声明为错误）", "（此紀錄已被更正聲明為錯誤）", "(this record was declared in error)"),
     ("none", "暂无记录", "暫無紀錄", "No records"),
-    ("v.title", "浏览器内验证", "瀏覽器內驗證", "Verified in your browser"),
+    ("v.title", "记录核验（在你的浏览器内）", "紀錄核驗（在您的瀏覽器內）", "Record check (in your browser)"),
+    // Between a headline and what follows it.
+    ("sep", "：", "：", ": "),
+    ("v.pending", "尚未验证", "尚未驗證", "Not verified yet"),
     ("v.checking", "正在用浏览器自带的密码学功能验证……", "正在用瀏覽器內建的密碼學功能驗證……", "Checking with your browser's own cryptography…"),
-    ("v.verified", "已验证", "已驗證", "Verified"),
+    ("v.verified", "记录已验证", "紀錄已驗證", "Records verified"),
     ("v.failed", "验证失败", "驗證失敗", "Verification FAILED"),
+    ("v.failed_do", "无法证明本页显示的就是签名的记录，请勿依赖本页内容。", "無法證明本頁顯示的就是簽章的紀錄，請勿依賴本頁內容。", "this page could not be proven to show the signed records: do not rely on it."),
     ("v.unsupported", "无法验证", "無法驗證", "Cannot verify"),
     ("v.noscript", "验证需要启用 JavaScript。以下内容仍可阅读，但尚未验证；也可以用命令 suyuan verify --server 离线验证。", "驗證需要啟用 JavaScript。以下內容仍可閱讀，但尚未驗證；也可以用命令 suyuan verify --server 離線驗證。", "Verification needs JavaScript. The story below is readable but not verified; you can also verify it offline with suyuan verify --server."),
-    ("v.ok_detail", "每条记录的签名、签名方的登记、默克尔包含证明和账本检查点签名均已核验，且没有记录被略去", "每筆紀錄的簽章、簽署方的登記、默克爾包含證明和帳本檢查點簽章均已核驗，且沒有紀錄被略去", "every entry's signature, its signer's registration, its Merkle inclusion proof and the log's checkpoint signature check out, and no entry is left out"),
+    // {n}, {k} and {log} are filled in by the script from what it verified.
+    ("v.ok_detail", "这 {n} 条记录真实、未被篡改：每条都由记录它的登记方签名（共 {k} 方），全部收录于账本 {log}，其签名与本页固定的账本公钥相符，且没有记录被略去。", "這 {n} 筆紀錄真實、未經竄改：每筆都由記錄它的登記方簽署（共 {k} 方），全部收錄於帳本 {log}，其簽章與本頁固定的帳本公鑰相符，且沒有紀錄被略去。", "these {n} records are authentic and unaltered: each is signed by the registered party that recorded it ({k} parties), all are in log {log}, signed with the log key pinned in this page, and none is left out."),
+    ("v.scope", "这项核验说明记录由谁签名、有没有被改动或略去，并不说明商品本身是否合格；商品状态见页面顶部。", "這項核驗說明紀錄由誰簽署、有沒有遭竄改或略去，並不說明商品本身是否合格；商品狀態見頁面頂端。", "This checks who signed these records and that none was altered or left out, not whether the product is safe: its status is at the top of the page."),
     ("v.entry_ok", "已验证", "已驗證", "verified"),
     ("v.entry_bad", "未通过", "未通過", "failed"),
     ("v.newer", "此页面生成后账本中又有新记录，刷新可查看", "此頁面產生後帳本中又有新紀錄，重新整理可查看", "newer entries were recorded after this page was made; reload to see them"),
@@ -195,6 +214,11 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("logistics_status.delivered", "已签收", "已簽收", "delivered"),
     ("logistics_status.returned", "退回", "退回", "returned"),
     ("logistics_status.exception", "异常", "異常", "exception"),
+    // A packing's or unpacking's card is named by its status.
+    ("step.packed", "装箱", "裝箱", "Packing"),
+    ("step.unpacked", "拆箱", "拆箱", "Unpacking"),
+    // A result whose value is a limit of quantification.
+    ("loq.true", "<", "<", "<"),
     ("mode.sea", "海运", "海運", "sea"),
     ("mode.air", "空运", "空運", "air"),
     ("mode.road", "公路", "公路", "road"),
@@ -226,7 +250,8 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("uom.KGM", "千克", "公斤", "kg"),
     ("uom.P1", "%", "%", "%"),
     ("yes", "是", "是", "yes"),
-    // Verification failure messages (the details after them are in English)
+    // Verification failure messages (the technical details after them are in English,
+    // or language-neutral where they compare what is shown with what is signed)
     ("e.fetch", "无法获取证据包", "無法取得證據包", "could not load the evidence"),
     ("e.key", "固定的账本公钥无效", "固定的帳本公鑰無效", "the pinned log key is invalid"),
     ("e.checkpoint", "检查点签名无效", "檢查點簽章無效", "the checkpoint signature does not verify"),
@@ -240,10 +265,13 @@ pub const WORDS: &[(&str, &str, &str, &str)] = &[
     ("e.unproven", "页面显示了未经证明的记录", "頁面顯示了未經證明的紀錄", "the page shows an entry that is not proven"),
     ("e.alert", "页面缺少应有的警示", "頁面缺少應有的警示", "the page lacks a warning it must show"),
     ("e.bundle", "证据包格式错误", "證據包格式錯誤", "the evidence is malformed"),
+    ("e.item", "页面显示的商品编号不是签名记录所属的商品", "頁面顯示的商品編號不是簽章紀錄所屬的商品", "the item code the page shows is not the one the signed records are about"),
+    ("e.status", "页面显示的商品状态与签名记录不符", "頁面顯示的商品狀態與簽章紀錄不符", "the product status the page shows does not follow from the signed records"),
+    ("e.contents", "页面列出的内含物品与签名的装箱、拆箱记录不符", "頁面列出的內含物品與簽章的裝箱、拆箱紀錄不符", "the contents the page lists differ from the signed packing and unpacking records"),
     ("e.crypto", "此浏览器不支持 WebCrypto Ed25519 或不是安全连接", "此瀏覽器不支援 WebCrypto Ed25519 或非安全連線", "this browser lacks WebCrypto Ed25519, or the page is not in a secure context"),
 ];
 
-/// A word in `lang`; the key itself if there is none.
+/// A word in `lang`; empty if there is none (tests.rs holds every key used to a word).
 pub fn t(lang: Lang, key: &str) -> &'static str {
     WORDS
         .iter()

@@ -7,7 +7,15 @@
 //!
 //! Every fact shown from an entry is marked `data-s="<seq>" data-p="<path>"
 //! data-k="<kind>"`, and its text is exactly `display(kind, value)`; the script recomputes
-//! that from the verified entry, so a page that shows something else fails.
+//! that from the verified entry, so a page that shows something else fails. So are the
+//! item's code at the top (`data-item-code`, `data-item-part`), the product's status
+//! (`data-product`), a parcel's contents (`data-content`) and a failing result row
+//! (`data-exceeds`): each is recomputed from the verified entries.
+//!
+//! The page keeps two things apart that a reader could confuse: the product's status
+//! (recalled, failed test, or no known problem: its own block, first on screen) and the
+//! check of the records (they are authentic and complete, which says nothing about the
+//! product).
 //!
 //! The pages are askama templates (`api/templates/`, HTML auto-escaped); the facts they
 //! show are laid out in [`view`], and which warnings they raise is decided by
@@ -23,10 +31,11 @@ use askama::Template;
 use i18n::{label, t, Lang};
 use serde_json::{json, Value};
 use suyuan_core::assessment::assess_events;
+use suyuan_core::assessment::{AlertKind, Assessment};
 use suyuan_core::history::History;
 use suyuan_core::registry::Registry;
 use suyuan_format::roles::EventType;
-use view::{AlertView, Entry, Hero, Section, Shown, Viewer};
+use view::{AlertView, Contents, Entry, Hero, KeyView, Section, Shown, Viewer};
 
 pub const STYLE: &str = include_str!("style.css");
 /// The page's one inline script: the key rule, then the verifier that uses it.
@@ -118,14 +127,37 @@ struct LogView<'a> {
     key: &'a str,
 }
 
+/// The product's status as the page's status block shows it: a recall in force, else a
+/// failed test in force, else none known. Warnings declared in error by a correction
+/// are shown but are not in force. (verify.js derives the same from the warnings.)
+fn product_state(assessment: &Assessment) -> &'static str {
+    let in_force = |kind| {
+        assessment
+            .alerts
+            .iter()
+            .any(|a| a.kind == kind && !a.corrected)
+    };
+    if in_force(AlertKind::Recall) {
+        "recalled"
+    } else if in_force(AlertKind::FailedTest) {
+        "failed"
+    } else {
+        "clear"
+    }
+}
+
 #[derive(Template)]
 #[template(path = "item.html", whitespace = "suppress")]
 struct ItemPage<'a> {
     page: Frame<'a>,
     item: &'a str,
+    key: KeyView,
     hero: Option<Hero>,
     qr_alt: String,
+    /// `recalled`, `failed` or `clear`.
+    state: &'static str,
     alerts: Vec<AlertView>,
+    contents: Option<Contents>,
     sections: Vec<Section>,
     log: LogView<'a>,
     config: Value,
@@ -213,19 +245,30 @@ pub fn render(d: &PageData<'_>) -> String {
             .collect();
         viewer.card(e, &accepted_by)
     });
-    let production = assessment.production.map(|i| &entries[i]);
-    let product_name = production
-        .and_then(|p| p.event["body"]["product"].as_str())
-        .unwrap_or(item);
+    let key = viewer.key(item);
+    // A parcel's or pallet's story holds the productions of every lot it carried: none
+    // of them is what the container is, so it is headed by its code and its contents.
+    let production = assessment
+        .production
+        .filter(|_| !key.container)
+        .map(|i| &entries[i]);
+    let heading = match production.and_then(|p| p.event["body"]["product"].as_str()) {
+        Some(product) => product.to_string(),
+        None if key.container => format!("{} {item}", t(lang, "container.title")),
+        None => item.to_string(),
+    };
     let page = ItemPage {
         page: Frame {
             lang,
-            title: format!("{} · {}", product_name, t(lang, "title")),
+            title: format!("{heading} · {}", t(lang, "title")),
             path: item,
         },
         item,
         hero: production.map(|p| viewer.hero(p)),
         qr_alt: format!("{}: {}", t(lang, "link.qr"), d.item_uri),
+        state: product_state(&assessment),
+        contents: viewer.contents(item, &entries),
+        key,
         alerts: assessment
             .alerts
             .iter()

@@ -12,20 +12,34 @@
 //     the newest included (head proofs against the checkpoint's head map root, FORMAT.md
 //     §5.1), so no recall appended later can be left out;
 //  5. every fact the page shows equals what the verified entry says, no entry is left
-//     out, and every recall or failed test has its warning.
+//     out, and every recall or failed test has its warning;
+//  6. the item code at the top (and its GTIN, lot, serial or SSCC) is the item the
+//     verified entries are about: entries on its own chain, proven complete;
+//  7. what the page derives from the entries is what they give: the product's status
+//     (a recall in force, else a failed test in force, else none), a parcel's contents
+//     (packed into it, less unpacked since) and which test results exceed their limit.
+// What it reports is in the page's language (cfg.words); the details after each
+// problem are technical, or language-neutral where they compare shown and signed text.
 (function () {
   'use strict';
   var cfg = JSON.parse(document.getElementById('sy-config').textContent);
   var W = cfg.words || {};
   function w(k) { return Object.prototype.hasOwnProperty.call(W, k) ? W[k] : k; }
+  // A word with its {name} placeholders filled in.
+  function fill(k, vars) { return w(k).replace(/\{(\w+)\}/g, function (m, n) { return Object.prototype.hasOwnProperty.call(vars, n) ? String(vars[n]) : m; }); }
   var statusEl = document.getElementById('sy-status');
   var listEl = document.getElementById('sy-problems');
   var problems = [];
   var utf8 = new TextEncoder();
 
-  function setStatus(state, text) {
+  // The status line: its headline in bold, then what it means.
+  function setStatus(state, head, detail) {
     statusEl.setAttribute('data-state', state);
-    statusEl.textContent = text;
+    statusEl.textContent = '';
+    var b = document.createElement('strong');
+    b.textContent = detail ? head + w('sep') : head;
+    statusEl.appendChild(b);
+    if (detail) statusEl.appendChild(document.createTextNode(detail));
   }
   function problem(code, detail) { problems.push({ code: code, detail: detail }); }
 
@@ -161,7 +175,10 @@
       var ev = e.event;
       if (ev && ev.type === 'trade' && e.via !== 'chain' && ev.body && typeof ev.body.order_no === 'string') wanted['document order:' + ev.body.order_no] = true;
       if (e.via === 'chain' && e.prev.indexOf(bundle.item) >= 0) problem('bundle', '#' + e.seq + ' is on the item\'s own chain but marked as outside its story');
+      if (e.via === 'item' && e.prev.indexOf(bundle.item) < 0) problem('item', '#' + e.seq + ' is given as the item\'s own but is not on the chain of ' + bundle.item);
     });
+    // The item's own chain is always part of its story, so its head proof is needed.
+    wanted['chain ' + bundle.item] = true;
     Object.keys(wanted).sort().forEach(function (name) {
       var sp = name.indexOf(' '), index = name.slice(0, sp), key = name.slice(sp + 1);
       var held = all.filter(function (e) {
@@ -322,9 +339,114 @@
     return text(v);
   }
 
+  // Compares two decimal strings (FORMAT.md's Decimal) exactly: -1, 0 or 1; null if
+  // either is not one. The server's view::exceeds compares the same way.
+  function cmpDecimal(a, b) {
+    var re = /^(-?)(0|[1-9][0-9]*)(?:\.([0-9]+))?$/, x = re.exec(a), y = re.exec(b);
+    if (typeof a !== 'string' || typeof b !== 'string' || !x || !y) return null;
+    var scale = Math.max((x[3] || '').length, (y[3] || '').length);
+    function big(m) { var v = BigInt(m[2] + (m[3] || '').padEnd(scale, '0')); return m[1] ? -v : v; }
+    var p = big(x), q = big(y);
+    return p < q ? -1 : p > q ? 1 : 0;
+  }
+  function exceeds(r) { return !!r && r.below_loq !== true && r.limit !== undefined && cmpDecimal(r.value, r.limit) === 1; }
+  // The lot an item belongs to (the item itself for a lot); null for others.
+  function lotOf(item) { var m = /^(01\/[^\/]+\/10\/[^\/]+)(?:\/21\/[^\/]+)?$/.exec(item); return m ? m[1] : null; }
+  // The parts of an item key as its label prints them (gs1.rs Item::parse).
+  function keyParts(item) {
+    var s = item.split('/'), out = {};
+    try {
+      if (s.length === 2 && s[0] === '00') out.sscc = s[1];
+      else if (s[0] === '01' && s.length % 2 === 0) {
+        out.gtin = s[1];
+        for (var i = 2; i < s.length; i += 2) out[s[i] === '10' ? 'lot' : s[i] === '21' ? 'serial' : '?'] = decodeURIComponent(s[i + 1]);
+      }
+    } catch (e) { return {}; }
+    return out;
+  }
+  // An entry that raises a warning: 'recall', 'fail' or null.
+  function alertKind(ev) { return ev.type === 'recall' ? 'recall' : (ev.type === 'inspection' && ev.body && ev.body.verdict === 'fail') ? 'fail' : null; }
+
+  // Check 6: the code the page shows is the item of the verified story.
+  function checkItem(entries) {
+    var codes = document.querySelectorAll('[data-item-code]');
+    if (codes.length === 0) problem('item', 'the page shows no item code');
+    codes.forEach(function (el) { if (el.textContent !== cfg.item) problem('item', '"' + el.textContent + '" ≠ ' + cfg.item); });
+    var parts = keyParts(cfg.item);
+    document.querySelectorAll('[data-item-part]').forEach(function (el) {
+      var name = el.getAttribute('data-item-part');
+      if (parts[name] !== el.textContent) problem('item', name + ' "' + el.textContent + '" ≠ "' + (parts[name] === undefined ? '' : parts[name]) + '"');
+    });
+    var own = entries.filter(function (e) { return e.via === 'item' && e.event && e.errors.length === 0 && e.prev.indexOf(cfg.item) >= 0; });
+    if (own.length === 0) problem('item', 'no verified entry is on the chain of ' + cfg.item);
+  }
+
+  // Check 7: the product's status, from the warnings the page shows (each checked to be
+  // a verified recall or failed test): one declared in error is not in force, and the
+  // corrections it names must be verified corrections of the story. (Which entry a
+  // correction targets is a BLAKE3 hash WebCrypto cannot compute; suyuan verify checks it.)
+  function checkStatus(bySeq) {
+    var inForce = {};
+    document.querySelectorAll('[data-alert]').forEach(function (el) {
+      var seq = Number(el.getAttribute('data-alert-seq')), kind = el.getAttribute('data-alert'), e = bySeq[seq];
+      if (!e || !e.event || e.via === 'chain' || alertKind(e.event) !== kind) { problem('alert', '#' + seq + ' (' + kind + ')'); return; }
+      var by = (el.getAttribute('data-corrected-by') || '').split(' ').filter(Boolean);
+      by.forEach(function (s) {
+        var c = bySeq[Number(s)];
+        if (!c || !c.event || c.via === 'chain' || c.event.type !== 'correction' || c.seq >= cfg.page_size) problem('status', '#' + seq + ': #' + s + ' is not a correction of the story');
+      });
+      if (by.length === 0) inForce[kind] = true;
+    });
+    var want = inForce.recall ? 'recalled' : inForce.fail ? 'failed' : 'clear';
+    var el = document.getElementById('sy-product'), shown = el ? el.getAttribute('data-product') : null;
+    if (shown !== want) problem('status', '"' + shown + '" ≠ "' + want + '"');
+  }
+
+  // Check 7: a parcel's contents, replayed from the verified packings and unpackings that
+  // name it as parent, in log order, as the page was made (before page_size).
+  function checkContents(entries, bySeq) {
+    var held = {};
+    entries.filter(function (e) {
+      var ev = e.event;
+      return ev && e.via === 'item' && e.seq < cfg.page_size && ev.type === 'logistics' && ev.what && ev.what.parent === cfg.item && Array.isArray(ev.what.items);
+    }).sort(function (a, b) { return a.seq - b.seq; }).forEach(function (e) {
+      var st = e.event.body && e.event.body.status;
+      e.event.what.items.forEach(function (it, i) {
+        if (typeof it !== 'string') return;
+        if (st === 'packed') held[it] = { key: e.seq + ' what.items[' + i + ']', out: false };
+        else if (st === 'unpacked' && held[it]) held[it].out = true;
+      });
+    });
+    var want = Object.keys(held).map(function (it) { return (held[it].out ? 'out ' : 'in ') + held[it].key; }).sort();
+    var shown = [];
+    document.querySelectorAll('[data-content]').forEach(function (li) {
+      var m = li.querySelector('[data-p^="what.items["]');
+      shown.push(li.getAttribute('data-content') + ' ' + (m ? m.getAttribute('data-s') + ' ' + m.getAttribute('data-p') : '?'));
+      var p = li.querySelector('[data-content-product] [data-s]'), item = m ? m.textContent : '';
+      if (p) {
+        var pe = bySeq[Number(p.getAttribute('data-s'))], lot = lotOf(item);
+        var items = pe && pe.event && pe.event.what && pe.event.what.items;
+        if (!pe || !pe.event || pe.event.type !== 'production' || !lot || !Array.isArray(items) || items.indexOf(lot) < 0) problem('contents', item + ': #' + p.getAttribute('data-s') + ' is not the production of its lot');
+      }
+    });
+    shown.sort();
+    if (JSON.stringify(shown) !== JSON.stringify(want)) problem('contents', '[' + shown.join(', ') + '] ≠ [' + want.join(', ') + ']');
+  }
+
+  // Check 7: a result row is marked as exceeding its limit exactly when it does.
+  function checkResults(bySeq) {
+    document.querySelectorAll('[data-result]').forEach(function (tr) {
+      var id = tr.getAttribute('data-result').split(' '), e = bySeq[Number(id[0])];
+      var r = e && e.event && e.event.body && Array.isArray(e.event.body.results) ? e.event.body.results[Number(id[1])] : undefined;
+      if (r === undefined) { problem('unproven', '#' + id[0] + ' body.results[' + id[1] + ']'); return; }
+      var marked = tr.querySelector('[data-exceeds]') !== null && tr.classList.contains('exceeds');
+      if (marked !== exceeds(r)) problem('shown', '#' + id[0] + ' body.results[' + id[1] + ']: ' + (marked ? '✗' : '✓') + ' ≠ ' + r.value + (exceeds(r) ? ' > ' : ' ≤ ') + r.limit);
+    });
+  }
+
   async function run() {
     if (!window.isSecureContext || !window.crypto || !crypto.subtle) {
-      setStatus('unsupported', w('v.unsupported') + ': ' + w('e.crypto'));
+      setStatus('unsupported', w('v.unsupported'), w('e.crypto'));
       return;
     }
     setStatus('checking', w('v.checking'));
@@ -333,7 +455,7 @@
     try {
       await crypto.subtle.importKey('raw', lk.key, { name: 'Ed25519' }, false, ['verify']);
     } catch (e) {
-      setStatus('unsupported', w('v.unsupported') + ': ' + w('e.crypto'));
+      setStatus('unsupported', w('v.unsupported'), w('e.crypto'));
       return 'unsupported';
     }
     var bundle;
@@ -396,29 +518,35 @@
       if (!e || !e.event) { problem('unproven', '#' + seq + ' ' + path); return; }
       var v = get(e.event, path);
       var want = v === undefined ? '(absent)' : display(kind, v);
-      if (el.textContent !== want) problem('shown', '#' + seq + ' ' + path + ': the page shows "' + el.textContent + '", the signed entry says "' + want + '"');
+      if (el.textContent !== want) problem('shown', '#' + seq + ' ' + path + ': "' + el.textContent + '" ≠ "' + want + '"');
     });
     document.querySelectorAll('[data-actor]').forEach(function (el) {
       var id = el.getAttribute('data-actor'), a = actors[id];
       if (!a) problem('unproven', 'actor ' + id + ' has no registration in the evidence');
-      else if (el.textContent !== a.name) problem('shown', 'actor ' + id + ': the page shows "' + el.textContent + '", its registration says "' + a.name + '"');
+      else if (el.textContent !== a.name) problem('shown', 'actor ' + id + ': "' + el.textContent + '" ≠ "' + a.name + '"');
     });
     entries.forEach(function (e) {
       var ev = e.event;
       if (!ev || e.via === 'chain' || e.seq >= cfg.page_size) return;
-      var kind = ev.type === 'recall' ? 'recall' : (ev.type === 'inspection' && ev.body && ev.body.verdict === 'fail') ? 'fail' : null;
+      var kind = alertKind(ev);
       if (!kind) return;
       var el = document.querySelector('[data-alert-seq="' + e.seq + '"]');
       if (!el || el.getAttribute('data-alert') !== kind) problem('alert', '#' + e.seq + ' (' + kind + ')');
     });
+    checkItem(entries);
+    checkStatus(bySeq);
+    checkContents(entries, bySeq);
+    checkResults(bySeq);
     if (entries.length === 0) problem('bundle', 'no entries');
-    return { count: entries.length + regs.length, size: cp.size, newer: newer };
+    var parties = {};
+    Object.keys(shownCards).forEach(function (s) { var e = bySeq[s]; if (e && e.event) parties[e.event.actor] = true; });
+    return { records: Object.keys(shownCards).length, parties: Object.keys(parties).length, log: cp.origin, newer: newer };
   }
 
   run().then(function (r) {
     if (r === 'unsupported' || statusEl.getAttribute('data-state') === 'unsupported') return;
-    if (problems.length === 0 && r && r.count > 0) {
-      setStatus('verified', w('v.verified') + ': ' + w('v.ok_detail') + ' (' + r.count + ' / ' + r.size + ')');
+    if (problems.length === 0 && r && r.records > 0) {
+      setStatus('verified', w('v.verified'), fill('v.ok_detail', { n: r.records, k: r.parties, log: r.log }));
       if (r.newer > 0) { var li = document.createElement('li'); li.textContent = w('v.newer') + ' (' + r.newer + ')'; li.className = 'note'; listEl.appendChild(li); }
       return;
     }
@@ -429,11 +557,11 @@
     fail();
   });
   function fail() {
-    setStatus('failed', w('v.failed') + ' (' + problems.length + ')');
+    setStatus('failed', w('v.failed') + ' (' + problems.length + ')', w('v.failed_do'));
     problems.slice(0, 50).forEach(function (p) {
       var li = document.createElement('li');
       li.setAttribute('data-code', p.code);
-      li.textContent = w('e.' + p.code) + ': ' + p.detail;
+      li.textContent = w('e.' + p.code) + w('sep') + p.detail;
       listEl.appendChild(li);
     });
   }
