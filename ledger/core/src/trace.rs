@@ -364,17 +364,7 @@ impl Loader<'_> {
                 .into_par_iter()
                 .map(|k| reader.chain(&k).map(|seqs| (k, seqs)))
                 .collect::<Result<_, _>>()?;
-            let mut missing: Vec<u64> = chains
-                .iter()
-                .flat_map(|(_, seqs)| seqs.iter().copied())
-                .filter(|s| !self.cache.contains_key(s))
-                .collect();
-            missing.sort_unstable();
-            missing.dedup();
-            let read: Vec<Facts> = missing
-                .par_iter()
-                .map(|&s| read_facts(reader, s))
-                .collect::<Result<_, _>>()?;
+            let read = self.read_uncached(chains.iter().flat_map(|(_, s)| s.iter().copied()))?;
             let mut next = BTreeSet::new();
             for facts in &read {
                 if let (true, Some(parent)) = (facts.kind == "logistics", &facts.what.parent) {
@@ -394,6 +384,16 @@ impl Loader<'_> {
         Ok(())
     }
 
+    /// Reads and parses, on all cores, those of `seqs` not cached yet.
+    fn read_uncached(&self, seqs: impl Iterator<Item = u64>) -> Result<Vec<Facts>, StorageError> {
+        use rayon::prelude::*;
+        let mut missing: Vec<u64> = seqs.filter(|s| !self.cache.contains_key(s)).collect();
+        missing.sort_unstable();
+        missing.dedup();
+        let reader = self.reader;
+        missing.par_iter().map(|&s| read_facts(reader, s)).collect()
+    }
+
     /// Reads, on all cores, the entries of the documents `keys` that are not cached.
     fn prefetch_documents(&mut self, keys: &[String]) -> Result<(), StorageError> {
         use rayon::prelude::*;
@@ -402,18 +402,7 @@ impl Loader<'_> {
             .par_iter()
             .map(|k| reader.document(k))
             .collect::<Result<_, _>>()?;
-        let mut missing: Vec<u64> = seqs
-            .iter()
-            .flatten()
-            .copied()
-            .filter(|s| !self.cache.contains_key(s))
-            .collect();
-        missing.sort_unstable();
-        missing.dedup();
-        let read: Vec<Facts> = missing
-            .par_iter()
-            .map(|&s| read_facts(reader, s))
-            .collect::<Result<_, _>>()?;
+        let read = self.read_uncached(seqs.iter().flatten().copied())?;
         self.cache
             .extend(read.into_iter().map(|f| (f.seq, Rc::new(f))));
         for (k, seqs) in keys.iter().zip(seqs) {
