@@ -210,10 +210,7 @@ fn lot_rows(
         .collect();
     let mut carried_by: BTreeMap<&str, BTreeSet<&str>> = BTreeMap::new();
     for e in t.edges().iter().filter(|e| e.relation == "packed_into") {
-        carried_by
-            .entry(e.to.as_str())
-            .or_default()
-            .insert(e.from.as_str());
+        carried_by.entry(&*e.to).or_default().insert(&*e.from);
     }
     let carried = |container: &str| -> usize {
         let mut seen = BTreeSet::new();

@@ -19,6 +19,7 @@ use serde::Serialize;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::rc::Rc;
+use std::sync::Arc;
 use suyuan_format::event::DocKind;
 use suyuan_format::gs1::Item;
 
@@ -113,8 +114,9 @@ pub struct TraceNode {
 pub struct TraceEdge {
     /// The entry that makes the edge.
     pub seq: u64,
-    pub from: String,
-    pub to: String,
+    /// Shared with the other edges of the node: a big lot's trace has 700,000 edges.
+    pub from: Arc<str>,
+    pub to: Arc<str>,
     pub relation: &'static str,
 }
 
@@ -416,7 +418,7 @@ impl Loader<'_> {
 /// hundreds of thousands of edges of a big lot cost no string copies until the answer.
 struct Graph<'r> {
     load: Loader<'r>,
-    ids: FxHashMap<Rc<str>, usize>,
+    ids: FxHashMap<Arc<str>, usize>,
     nodes: Vec<Node>,
     /// (from, to, relation) → the first entry that makes it.
     edges: FxHashMap<(usize, usize, &'static str), u64>,
@@ -429,7 +431,7 @@ struct Graph<'r> {
 
 /// A node while the graph is built.
 struct Node {
-    key: Rc<str>,
+    key: Arc<str>,
     kind: &'static str,
     /// Forward: the node's journeys over all its windows.
     journey: Journey,
@@ -460,7 +462,7 @@ impl Graph<'_> {
         if let Some(&id) = self.ids.get(key) {
             return id;
         }
-        let key: Rc<str> = key.into();
+        let key: Arc<str> = key.into();
         let id = self.nodes.len();
         self.nodes.push(Node {
             key: key.clone(),
@@ -473,7 +475,7 @@ impl Graph<'_> {
         id
     }
 
-    fn name(&self, id: usize) -> Rc<str> {
+    fn name(&self, id: usize) -> Arc<str> {
         self.nodes[id].key.clone()
     }
 
@@ -491,7 +493,7 @@ impl Graph<'_> {
     /// The answer: nodes sorted by key, edges by (seq, from, to, relation).
     fn finish(self, start: &Key, direction: Direction, size: u64) -> Trace {
         let forward = direction == Direction::Forward;
-        let names: Vec<String> = self.nodes.iter().map(|n| n.key.to_string()).collect();
+        let names: Vec<Arc<str>> = self.nodes.iter().map(|n| n.key.clone()).collect();
         let mut edges: Vec<TraceEdge> = self
             .edges
             .into_iter()
@@ -507,7 +509,7 @@ impl Graph<'_> {
             .windows
             .into_iter()
             .map(|(c, from, to)| Window {
-                container: names[c].clone(),
+                container: names[c].to_string(),
                 from,
                 to,
             })
@@ -517,6 +519,7 @@ impl Graph<'_> {
             .into_iter()
             .zip(names)
             .map(|(n, key)| {
+                let key = key.to_string();
                 let located = forward && matches!(n.kind, "unit" | "lot" | "container");
                 TraceNode {
                     key,
@@ -967,10 +970,10 @@ impl Trace {
             let row = [
                 e.seq.to_string(),
                 e.relation.to_string(),
-                e.from.clone(),
+                e.from.to_string(),
                 fk.into(),
                 fs.into(),
-                e.to.clone(),
+                e.to.to_string(),
                 tk.into(),
                 ts.into(),
             ];
@@ -1058,7 +1061,7 @@ impl Trace {
             }
         }
         for e in self.edges.iter().filter(|e| e.relation == "bought_by") {
-            if let Some(buyers) = notify.get_mut(e.from.as_str()) {
+            if let Some(buyers) = notify.get_mut(&*e.from) {
                 buyers.push(e.to.trim_start_matches("buyer:").to_string());
             }
         }
