@@ -203,18 +203,17 @@ fn verify_export(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
 }
 
 fn verify_bundle(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
+    Ok(suyuan_core::bundle::verify(&read_json(file)?, &key))
+}
+
+/// The JSON document in `file` (a bundle or a trace page).
+fn read_json(file: &Path) -> anyhow::Result<serde_json::Value> {
     existing(file)?;
     let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let bundle: serde_json::Value =
-        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
-    Ok(suyuan_core::bundle::verify(&bundle, &key))
+    serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))
 }
 
 /// `verify --trace FILE`: one page of a trace answer, each edge against its entry.
 fn verify_trace(file: &Path, key: LogKey) -> anyhow::Result<AuditReport> {
-    existing(file)?;
-    let text = std::fs::read(file).with_context(|| format!("reading {}", file.display()))?;
-    let page: serde_json::Value =
-        serde_json::from_slice(&text).with_context(|| format!("{} is not JSON", file.display()))?;
-    Ok(suyuan_core::trace::verify_page(&page, &key))
+    Ok(suyuan_core::trace::verify_page(&read_json(file)?, &key))
 }

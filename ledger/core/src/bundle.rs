@@ -2,6 +2,7 @@
 //! log, and checking one offline with the log's own admission rules.
 
 use crate::admission::PrivatePart;
+use crate::answer;
 use crate::audit::{AuditReport, Failure};
 use crate::history::{history, History, HistoryError};
 use crate::replay::{Replay, ReplayEntry};
@@ -10,13 +11,12 @@ use crate::storage::{required_entry, LogReader};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use suyuan_format::bundle::{Bundle, ProvenEntry, ProvenHead, BUNDLE_FORMAT};
-use suyuan_format::checkpoint::{Checkpoint, LogKey};
+use suyuan_format::checkpoint::LogKey;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
 use suyuan_format::event::{actor_chain_key, Event};
 use suyuan_format::heads::HeadIndex;
 use suyuan_format::keys::EVENT_CONTEXT;
-use suyuan_format::merkle::verify_inclusion;
 
 mod heads;
 mod held;
@@ -114,34 +114,13 @@ struct Listed<'a> {
 pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     let mut failures = Vec::new();
     let mut fail = |seq: Option<u64>, reason: String| failures.push(Failure { seq, reason });
-    if bundle["format"] != BUNDLE_FORMAT {
-        fail(
-            None,
-            format!("format is {}, expected {BUNDLE_FORMAT}", bundle["format"]),
-        );
-        return AuditReport {
-            failures,
-            ..Default::default()
-        };
-    }
-    let cp = match bundle["checkpoint"]
-        .as_str()
-        .map(|n| Checkpoint::verify(n, log_key))
-    {
-        Some(Ok(cp)) => cp,
-        Some(Err(e)) => {
-            fail(None, format!("checkpoint: {e}"));
+    let cp = match answer::checkpoint(bundle, BUNDLE_FORMAT, log_key) {
+        Ok(cp) => cp,
+        Err(failure) => {
             return AuditReport {
-                failures,
+                failures: vec![failure],
                 ..Default::default()
-            };
-        }
-        None => {
-            fail(None, "no checkpoint".into());
-            return AuditReport {
-                failures,
-                ..Default::default()
-            };
+            }
         }
     };
     if bundle["origin"] != cp.origin.as_str() {
@@ -156,45 +135,19 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
     // Every entry: well-formed and included in the checkpoint's tree.
     let mut all: BTreeMap<u64, Listed<'_>> = BTreeMap::new();
     for (list, is_reg) in [("registrations", true), ("entries", false)] {
-        for (i, e) in bundle[list]
-            .as_array()
-            .map(Vec::as_slice)
-            .unwrap_or_default()
-            .iter()
-            .enumerate()
-        {
-            let (Some(seq), Some(text), Some(proof)) = (
-                e["seq"].as_u64(),
-                e["entry"].as_str(),
-                e["proof"].as_array(),
-            ) else {
-                fail(None, format!("{list}[{i}] lacks seq, entry or proof"));
-                continue;
+        for (i, e) in answer::listed(bundle, list).iter().enumerate() {
+            let given = match answer::entry(e, list, i) {
+                Ok(given) => given,
+                Err(Failure { seq, reason }) => {
+                    fail(seq, reason);
+                    continue;
+                }
             };
-            let proof: Option<Vec<Digest>> = proof
-                .iter()
-                .map(|p| p.as_str().and_then(Digest::from_hex))
-                .collect();
-            let Some(proof) = proof else {
-                fail(
-                    Some(seq),
-                    "inclusion proof is not a list of hex hashes".into(),
-                );
-                continue;
-            };
-            let bytes = text.as_bytes().to_vec();
-            if let Err(err) = verify_inclusion(
-                &suyuan_format::hash::leaf_hash(&bytes),
-                seq,
-                cp.size,
-                &proof,
-                &cp.root,
-            ) {
-                fail(
-                    Some(seq),
-                    format!("not included in the checkpoint of size {}: {err}", cp.size),
-                );
+            let seq = given.seq;
+            if let Err(reason) = given.included(&cp) {
+                fail(Some(seq), reason);
             }
+            let (bytes, proof) = (given.text.as_bytes().to_vec(), given.proof);
             let listed = Listed {
                 bytes,
                 is_reg,

@@ -10,6 +10,7 @@
 //! traits in [`storage`], so it names no storage engine, no async runtime and no HTTP.
 
 pub mod admission;
+mod answer;
 pub mod assessment;
 pub mod audit;
 pub mod bundle;

@@ -505,7 +505,7 @@ impl Graph<'_> {
             })
             .collect();
         edges.sort_unstable();
-        let windows = self
+        let mut windows: Vec<Window> = self
             .windows
             .into_iter()
             .map(|(c, from, to)| Window {
@@ -532,7 +532,6 @@ impl Graph<'_> {
             })
             .collect();
         nodes.sort_unstable_by(|a, b| a.key.cmp(&b.key));
-        let mut windows: Vec<Window> = windows;
         windows.sort_unstable();
         Trace {
             key: start.text(),
@@ -581,6 +580,22 @@ fn exists(g: &mut Graph<'_>, key: &Key) -> Result<bool, StorageError> {
         Key::Lot(k) | Key::Unit(k) | Key::Container(k) => !reader.chain(k)?.is_empty(),
     })
 }
+
+/// The documents an entry names (body member, kind) and the relation of the edge from
+/// what it lists (or from its order) to the document.
+const DOCUMENT_EDGES: [(&str, DocKind, &str); 3] = [
+    ("payment_no", DocKind::Payment, "paid_by"),
+    ("waybill_no", DocKind::Waybill, "shipped_under"),
+    ("declaration_no", DocKind::Declaration, "declared_in"),
+];
+
+/// The entries of a lot's story that are event nodes (by type), and their relation.
+const EVENT_EDGES: [(&str, &str); 4] = [
+    ("production", "produced"),
+    ("inspection", "tested"),
+    ("acceptance", "accepted"),
+    ("recall", "recalled"),
+];
 
 // ---- forward ----
 
@@ -724,10 +739,9 @@ fn follow(
             _ => {}
         }
         if listed {
-            for (field, kind, relation) in [
-                ("waybill_no", DocKind::Waybill, "shipped_under"),
-                ("declaration_no", DocKind::Declaration, "declared_in"),
-            ] {
+            // A payment names an order, not goods: it is reached through the order.
+            let documents = DOCUMENT_EDGES.iter().filter(|d| d.1 != DocKind::Payment);
+            for &(field, kind, relation) in documents {
                 if let Some(number) = e.doc(field) {
                     let doc = g.node(&kind.key(number), kind.as_str());
                     g.edge(unit, doc, relation, e.seq);
@@ -771,11 +785,7 @@ fn order_documents(g: &mut Graph<'_>, key: &str) -> Result<(), StorageError> {
             let b = g.node(&format!("buyer:{buyer}"), "buyer");
             g.edge(order, b, "bought_by", e.seq);
         }
-        for (field, kind, relation) in [
-            ("payment_no", DocKind::Payment, "paid_by"),
-            ("waybill_no", DocKind::Waybill, "shipped_under"),
-            ("declaration_no", DocKind::Declaration, "declared_in"),
-        ] {
+        for &(field, kind, relation) in &DOCUMENT_EDGES {
             if let Some(number) = e.doc(field) {
                 let doc = g.node(&kind.key(number), kind.as_str());
                 g.edge(order, doc, relation, e.seq);
@@ -864,12 +874,8 @@ fn inputs_and_events(
 ) -> Result<(), StorageError> {
     let key = g.name(id);
     for e in g.load.chain(&key)? {
-        let relation = match e.kind.as_str() {
-            "production" => "produced",
-            "inspection" => "tested",
-            "acceptance" => "accepted",
-            "recall" => "recalled",
-            _ => continue,
+        let Some(&(_, relation)) = EVENT_EDGES.iter().find(|(kind, _)| *kind == e.kind) else {
+            continue;
         };
         if !e.lists(&key) {
             continue; // an input's chain holds the productions it went into

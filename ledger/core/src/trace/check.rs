@@ -5,16 +5,15 @@
 //! one page is completeness — that no edge was left out — which is why the answer is a
 //! function of the entries that anyone with an export recomputes with [`super::trace`].
 
-use super::{Facts, Key, StoredFacts};
+use super::{Facts, Key, StoredFacts, DOCUMENT_EDGES, EVENT_EDGES};
+use crate::answer;
 use crate::audit::{AuditReport, Failure};
 use serde_json::Value;
 use std::collections::BTreeMap;
 use suyuan_format::checkpoint::{Checkpoint, LogKey};
-use suyuan_format::encoding::Digest;
 use suyuan_format::entry::EntryView;
 use suyuan_format::event::{DocKind, Event};
 use suyuan_format::keys::EVENT_CONTEXT;
-use suyuan_format::merkle::verify_inclusion;
 
 /// The format a trace page names.
 pub const TRACE_FORMAT: &str = "suyuan-trace-v1";
@@ -22,65 +21,34 @@ pub const TRACE_FORMAT: &str = "suyuan-trace-v1";
 /// Verifies one page of a trace answer (as `GET /v1/trace` serves it) with the log key
 /// pinned.
 pub fn verify_page(page: &Value, log_key: &LogKey) -> AuditReport {
+    let cp = match answer::checkpoint(page, TRACE_FORMAT, log_key) {
+        Ok(cp) => cp,
+        Err(failure) => {
+            return AuditReport {
+                failures: vec![failure],
+                ..Default::default()
+            }
+        }
+    };
     let mut failures = Vec::new();
     let mut fail = |seq: Option<u64>, reason: String| failures.push(Failure { seq, reason });
-    let report = |failures| AuditReport {
-        failures,
-        ..Default::default()
-    };
-    if page["format"] != TRACE_FORMAT {
-        fail(
-            None,
-            format!("format is {}, expected {TRACE_FORMAT}", page["format"]),
-        );
-        return report(failures);
-    }
-    let cp = match page["checkpoint"]
-        .as_str()
-        .map(|n| Checkpoint::verify(n, log_key))
-    {
-        Some(Ok(cp)) => cp,
-        Some(Err(e)) => {
-            fail(None, format!("checkpoint: {e}"));
-            return report(failures);
-        }
-        None => {
-            fail(None, "no checkpoint".into());
-            return report(failures);
-        }
-    };
     // The entries: each well formed, signed, and in the checkpoint's tree.
     let mut facts: BTreeMap<u64, Facts> = BTreeMap::new();
-    for (i, e) in page["entries"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default()
-        .iter()
-        .enumerate()
-    {
-        let (Some(seq), Some(text), Some(proof)) = (
-            e["seq"].as_u64(),
-            e["entry"].as_str(),
-            e["proof"].as_array(),
-        ) else {
-            fail(None, format!("entries[{i}] lacks seq, entry or proof"));
-            continue;
-        };
-        match check_entry(seq, text.as_bytes(), proof, &cp) {
-            Ok(f) => {
-                if facts.insert(seq, f).is_some() {
-                    fail(Some(seq), "listed twice".into());
+    for (i, e) in answer::listed(page, "entries").iter().enumerate() {
+        match answer::entry(e, "entries", i) {
+            Ok(given) => match check_entry(&given, &cp) {
+                Ok(f) => {
+                    if facts.insert(given.seq, f).is_some() {
+                        fail(Some(given.seq), "listed twice".into());
+                    }
                 }
-            }
-            Err(reason) => fail(Some(seq), reason),
+                Err(reason) => fail(Some(given.seq), reason),
+            },
+            Err(Failure { seq, reason }) => fail(seq, reason),
         }
     }
     // The edges: each made by its entry.
-    let edges = page["edges"]
-        .as_array()
-        .map(Vec::as_slice)
-        .unwrap_or_default();
-    for (i, e) in edges.iter().enumerate() {
+    for (i, e) in answer::listed(page, "edges").iter().enumerate() {
         let (Some(seq), Some(from), Some(to), Some(relation)) = (
             e["seq"].as_u64(),
             e["from"].as_str(),
@@ -113,13 +81,15 @@ pub fn verify_page(page: &Value, log_key: &LogKey) -> AuditReport {
     }
 }
 
-/// One entry of the answer: parsed, its signature and event id checked, included.
-fn check_entry(seq: u64, bytes: &[u8], proof: &[Value], cp: &Checkpoint) -> Result<Facts, String> {
+/// One entry of the answer: included, parsed, its event id and signature checked.
+fn check_entry(given: &answer::Listed<'_>, cp: &Checkpoint) -> Result<Facts, String> {
+    given.included(cp)?;
+    let bytes = given.text.as_bytes();
     let view = EntryView::parse(bytes).map_err(|e| e.to_string())?;
-    if view.seq != seq {
+    if view.seq != given.seq {
         return Err(format!(
-            "listed as entry {seq}, but it is entry {}",
-            view.seq
+            "listed as entry {}, but it is entry {}",
+            given.seq, view.seq
         ));
     }
     let event = Event::parse_bytes(&view.event_bytes).map_err(|e| format!("invalid event: {e}"))?;
@@ -127,16 +97,9 @@ fn check_entry(seq: u64, bytes: &[u8], proof: &[Value], cp: &Checkpoint) -> Resu
         .key
         .verify(EVENT_CONTEXT, &view.event_bytes, &view.signature)
         .map_err(|_| format!("signature does not verify against key {}", event.key))?;
-    let proof: Vec<Digest> = proof
-        .iter()
-        .map(|p| p.as_str().and_then(Digest::from_hex))
-        .collect::<Option<_>>()
-        .ok_or("inclusion proof is not a list of hex hashes")?;
-    verify_inclusion(&view.leaf_hash(), seq, cp.size, &proof, &cp.root)
-        .map_err(|e| format!("not included in the checkpoint of size {}: {e}", cp.size))?;
     let stored: StoredFacts = serde_json::from_slice(bytes).map_err(|e| e.to_string())?;
     let mut facts = stored.signed.event;
-    facts.seq = seq;
+    facts.seq = given.seq;
     Ok(facts)
 }
 
@@ -211,11 +174,10 @@ fn made_by(e: &Facts, from: &str, to: &str, relation: &str) -> Result<(), String
             )
         }
         "shipped_under" | "declared_in" | "paid_by" => {
-            let (field, kind) = match relation {
-                "shipped_under" => ("waybill_no", DocKind::Waybill),
-                "declared_in" => ("declaration_no", DocKind::Declaration),
-                _ => ("payment_no", DocKind::Payment),
-            };
+            let (field, kind, _) = DOCUMENT_EDGES
+                .into_iter()
+                .find(|d| d.2 == relation)
+                .expect("a document relation");
             doc_is(field, to, kind)?;
             // From an item the entry lists, or from the order the entry names.
             match Key::parse(from) {
@@ -225,12 +187,10 @@ fn made_by(e: &Facts, from: &str, to: &str, relation: &str) -> Result<(), String
             }
         }
         "produced" | "tested" | "accepted" | "recalled" => {
-            let kind = match relation {
-                "produced" => "production",
-                "tested" => "inspection",
-                "accepted" => "acceptance",
-                _ => "recall",
-            };
+            let (kind, _) = EVENT_EDGES
+                .into_iter()
+                .find(|d| d.1 == relation)
+                .expect("an event relation");
             need(
                 from == format!("entry:{}", e.seq),
                 "the event node is another entry",
