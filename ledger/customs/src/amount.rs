@@ -68,9 +68,9 @@ impl Amount {
     }
 
     /// An amount of whole fen (0.01 yuan).
-    pub fn from_fen(fen: i64) -> Amount {
+    pub const fn from_fen(fen: i64) -> Amount {
         Amount {
-            units: i128::from(fen) * UNITS_PER_FEN,
+            units: fen as i128 * UNITS_PER_FEN,
         }
     }
 
@@ -96,6 +96,18 @@ impl Amount {
 
     pub fn is_zero(self) -> bool {
         self.units == 0
+    }
+
+    /// The value in 10⁻¹⁰ units (for integer arithmetic such as the tax rule's rationals).
+    pub(crate) fn units(self) -> i128 {
+        self.units
+    }
+
+    /// A value from whole fen.
+    pub(crate) fn from_fen_i128(fen: i128) -> Amount {
+        Amount {
+            units: fen * UNITS_PER_FEN,
+        }
     }
 
     pub fn is_negative(self) -> bool {
@@ -246,6 +258,29 @@ fn from_digits(negative: bool, whole: &str, fraction: &str) -> Option<Amount> {
     Some(Amount {
         units: if negative { -units } else { units },
     })
+}
+
+/// Amounts travel in JSON as their canonical text (`"19050"`, `"0.5"`), never as JSON
+/// numbers, which readers take for binary floating point.
+impl serde::Serialize for Amount {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_str(self)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Amount {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Amount, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        let amount: Amount = text
+            .parse()
+            .map_err(|e| serde::de::Error::custom(format!("amount {text:?}: {e}")))?;
+        if amount.to_string() != *text {
+            return Err(serde::de::Error::custom(format!(
+                "amount {text:?} is not in canonical form ({amount})"
+            )));
+        }
+        Ok(amount)
+    }
 }
 
 #[cfg(test)]

@@ -14,3 +14,7 @@ pub mod amount;
 pub mod commit;
 pub mod message;
 pub mod normalize;
+pub mod rules;
+pub mod tax;
+pub mod verdict;
+pub mod view;

@@ -117,6 +117,38 @@ fn date_of(digits: &[u8]) -> Option<Date> {
     Date::from_calendar_date(year, month, day).ok()
 }
 
+/// Times travel in JSON as the text received (`"20260511093000"`), which fixes the
+/// instant (Beijing time) and keeps what the sender signed.
+impl serde::Serialize for Timestamp {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for Timestamp {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Timestamp, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        Timestamp::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a {TIMESTAMP_FORMAT} time"))
+        })
+    }
+}
+
+impl serde::Serialize for CalendarDate {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(&self.raw)
+    }
+}
+
+impl<'de> serde::Deserialize<'de> for CalendarDate {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<CalendarDate, D::Error> {
+        let text = <std::borrow::Cow<'de, str>>::deserialize(d)?;
+        CalendarDate::parse(&text).ok_or_else(|| {
+            serde::de::Error::custom(format!("{text:?} is not a {DATE_FORMAT} date"))
+        })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

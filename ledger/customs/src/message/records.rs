@@ -169,7 +169,8 @@ impl OrderHead {
 }
 
 /// `OrderList`: one line of an order.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct OrderLine {
     pub gnum: u32,
     pub item_no: Option<String>,
@@ -494,7 +495,8 @@ impl InventoryHead {
 }
 
 /// `InventoryList`: one declared line, "与关联的电子订单表体序号一一对应".
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct InventoryLine {
     pub gnum: u32,
     pub item_record_no: Option<String>,
@@ -654,7 +656,8 @@ impl Withdrawal {
 }
 
 /// `InvtRefundList`: one returned line, numbered as on the declaration.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
+#[serde(rename_all = "camelCase", deny_unknown_fields)]
 pub struct RefundLine {
     pub gnum: u32,
     pub gcode: String,
