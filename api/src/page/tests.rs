@@ -37,6 +37,7 @@ fn registry() -> Registry {
             accreditation: None,
             registered_seq: 0,
             keys: vec![],
+            customs_codes: vec![],
         });
     }
     r

@@ -54,6 +54,15 @@ pub enum Refusal {
     RecordTimeOrder { recorded: String, previous: String },
     #[error("actor {actor} is neither the buyer of order {order} (body.buyer_salt must open its buyer commitment to the signer) nor the party that recorded it")]
     NotBuyer { actor: String, order: String },
+    #[error("actor {actor} may not send {message}: the record names its sender as {named}, and {actor} is registered under customs codes [{registered}] (or lacks the sender's role)")]
+    NotSender {
+        actor: String,
+        message: &'static str,
+        named: String,
+        registered: String,
+    },
+    #[error("the verdict on order {order} does not follow from its messages: {what}")]
+    VerdictDoesNotFollow { order: String, what: String },
 }
 
 impl Refusal {
@@ -76,6 +85,8 @@ impl Refusal {
             Refusal::AlreadyRecorded { .. } => "already_recorded",
             Refusal::RecordTimeOrder { .. } => "record_time_order",
             Refusal::NotBuyer { .. } => "not_buyer",
+            Refusal::NotSender { .. } => "not_sender",
+            Refusal::VerdictDoesNotFollow { .. } => "verdict_does_not_follow",
         }
     }
 
@@ -93,6 +104,8 @@ impl Refusal {
             Refusal::FutureTime { .. } => Some("time"),
             Refusal::RecordTimeOrder { .. } => Some("recorded"),
             Refusal::NotBuyer { .. } => Some("body.buyer_salt"),
+            Refusal::NotSender { .. } => Some("actor"),
+            Refusal::VerdictDoesNotFollow { .. } => Some("body.verdict"),
             _ => None,
         }
     }
@@ -196,6 +209,12 @@ pub trait LogView {
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, Self::Error>;
     /// The order with this number (its defining `trade` entry), if the view holds it.
     fn order(&self, order_no: &str) -> Result<Option<OrderFacts>, Self::Error>;
+    /// The public views of an order's customs messages (document `ceb:ORDER_NO`), in log
+    /// order.
+    fn customs_records(
+        &self,
+        order_no: &str,
+    ) -> Result<Vec<suyuan_customs::view::RecordView>, Self::Error>;
     /// Whether the view holds every entry before the candidate. A bundle holds only some
     /// of them: what it does not hold it cannot call missing, but whatever a rule needs
     /// to *allow* an event (the corrected entry of a correction by its author) must be
@@ -247,6 +266,9 @@ pub struct Candidate<'a> {
     /// Whether its signature verifies (checked in batches beforehand).
     pub signature_ok: bool,
     pub private: PrivatePart,
+    /// The private part's bytes, where the checker holds them: rules that re-derive the
+    /// public body from it (a customs message's view) apply then.
+    pub private_bytes: Option<&'a [u8]>,
 }
 
 /// An admitted event: the chains its entry joins.
@@ -320,7 +342,12 @@ pub fn admit<V: LogView>(
     check_times(candidate)?;
     match signer {
         None => check_genesis(event, seq, registry)?,
-        Some(record) => check_role(event, &record.roles, view)?,
+        Some(record) => {
+            check_role(event, &record.roles, view)?;
+            if let Body::CustomsMessage(m) = &event.body {
+                crate::customs::check_sender(record, m)?;
+            }
+        }
     }
     for reference in event.references() {
         check_reference(&reference, view)?;
@@ -362,6 +389,14 @@ pub fn admit<V: LogView>(
         }
     }
     check_private(event, candidate.private)?;
+    if let Body::CustomsMessage(m) = &event.body {
+        if let Some(bytes) = candidate.private_bytes {
+            crate::customs::check_message_private(m, bytes)?;
+        }
+    }
+    if let Body::CustomsVerdict(v) = &event.body {
+        crate::customs::check_verdict(view, v)?;
+    }
     let mut chains = event.chain_keys();
     if let Body::Correction(c) = &event.body {
         if let Some(facts) = view

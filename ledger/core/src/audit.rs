@@ -69,6 +69,9 @@ struct ParsedEntry {
     event: Event,
     signature_ok: bool,
     private: PrivatePart,
+    /// The private part's bytes, kept only where a rule re-derives the body from them
+    /// (a customs message).
+    private_bytes: Option<Vec<u8>>,
     /// The head map keys it joins (see `suyuan_format::heads::entry_keys`).
     head_keys: Vec<[u8; 32]>,
 }
@@ -226,6 +229,7 @@ impl Auditor {
                 event: &e.event,
                 signature_ok: e.signature_ok,
                 private: e.private,
+                private_bytes: e.private_bytes.as_deref(),
             },
             |_| true,
         );
@@ -395,6 +399,10 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
                         Some(part) => PrivatePart::Given(suyuan_format::hash::content_hash(part)),
                         None => PrivatePart::Unavailable,
                     };
+                    let private_bytes = match event.body {
+                        suyuan_format::event::Body::CustomsMessage(_) => raw.private.clone(),
+                        _ => None,
+                    };
                     let head_keys = suyuan_format::heads::entry_keys(
                         view.prev.keys().map(String::as_str),
                         &event,
@@ -408,6 +416,7 @@ fn parse_chunk(chunk: &[RawEntry]) -> std::vec::IntoIter<Parsed> {
                         event,
                         signature_ok: false,
                         private,
+                        private_bytes,
                     };
                     Ok((entry, view.signature, view.event_bytes))
                 });

@@ -234,6 +234,7 @@ pub fn verify(bundle: &Value, log_key: &LogKey) -> AuditReport {
             event: &event,
             signature_ok,
             private: PrivatePart::Unavailable,
+            private_bytes: None,
         };
         for reason in replay.replay(&entry, |chain| chains.contains(chain)) {
             fail(Some(seq), reason);

@@ -14,6 +14,7 @@ mod answer;
 pub mod assessment;
 pub mod audit;
 pub mod bundle;
+pub mod customs;
 pub mod derived;
 pub mod export;
 pub mod heads;

@@ -29,6 +29,9 @@ pub struct ActorRecord {
     pub accreditation: Option<serde_json::Value>,
     pub registered_seq: u64,
     pub keys: Vec<KeyRecord>,
+    /// Its customs registration codes (the `party` rule of 三单比对).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub customs_codes: Vec<String>,
 }
 
 impl ActorRecord {
@@ -192,6 +195,7 @@ impl Registry {
                     }),
                     registered_seq: seq,
                     keys,
+                    customs_codes: r.customs_codes.clone(),
                 };
                 self.insert_record(record);
             }

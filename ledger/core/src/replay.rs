@@ -9,6 +9,7 @@ use crate::admission::{
 use crate::registry::Registry;
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::convert::Infallible;
+use suyuan_customs::view::RecordView;
 use suyuan_format::encoding::Digest;
 use suyuan_format::event::{Body, Event};
 use suyuan_format::time_format;
@@ -21,6 +22,8 @@ pub struct Replay {
     documents: HashSet<String>,
     /// Order number → the order, from its `trade` entry.
     orders: HashMap<String, crate::admission::OrderFacts>,
+    /// Order number → the views of its customs messages, in log order.
+    customs: HashMap<String, Vec<RecordView>>,
     chain_heads: HashMap<String, Digest>,
     /// Actor → client id → its first use; nested so that a lookup borrows.
     client_ids: HashMap<String, HashMap<String, ClientUse>>,
@@ -41,6 +44,7 @@ pub struct ReplayEntry<'a> {
     pub event: &'a Event,
     pub signature_ok: bool,
     pub private: PrivatePart,
+    pub private_bytes: Option<&'a [u8]>,
 }
 
 impl Replay {
@@ -61,6 +65,7 @@ impl Replay {
             entries: HashMap::new(),
             documents: HashSet::new(),
             orders: HashMap::new(),
+            customs: HashMap::new(),
             chain_heads: HashMap::new(),
             client_ids: HashMap::new(),
             last_recorded: None,
@@ -99,6 +104,7 @@ impl Replay {
             previous_recorded: self.last_recorded,
             signature_ok: e.signature_ok,
             private: e.private,
+            private_bytes: e.private_bytes,
         };
         let named: Vec<&String> = e.prev.keys().collect();
         match admit(&self.registry, &*self, &candidate) {
@@ -165,6 +171,12 @@ impl Replay {
                 .entry(t.order_no.as_str().to_string())
                 .or_insert(order);
         }
+        if let Body::CustomsMessage(m) = &e.event.body {
+            self.customs
+                .entry(m.order_no.as_str().to_string())
+                .or_default()
+                .push(m.record.clone());
+        }
         self.entries.insert(
             e.hash,
             EntryFacts {
@@ -209,6 +221,9 @@ impl LogView for Replay {
     }
     fn order(&self, order_no: &str) -> Result<Option<OrderFacts>, Infallible> {
         Ok(self.orders.get(order_no).cloned())
+    }
+    fn customs_records(&self, order_no: &str) -> Result<Vec<RecordView>, Infallible> {
+        Ok(self.customs.get(order_no).cloned().unwrap_or_default())
     }
     fn is_complete(&self) -> bool {
         self.complete

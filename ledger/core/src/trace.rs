@@ -845,6 +845,8 @@ fn backward(g: &mut Graph<'_>, start: &Key) -> Result<(), StorageError> {
                     DocKind::Waybill => "shipped_under",
                     DocKind::Declaration => "declared_in",
                     DocKind::Payment => "paid_by",
+                    // Customs messages name no items; the order they reconcile does.
+                    DocKind::CustomsOrder => "reconciled_in",
                 };
                 for e in g.load.document(&kind.key(number))? {
                     // An order holds what its trade lists; other documents what their

@@ -44,7 +44,7 @@ mod event_type {
 
     #[test]
     fn every_type_has_signers_and_spells_itself_as_serde_does() {
-        assert_eq!(EventType::ALL.len(), 11);
+        assert_eq!(EventType::ALL.len(), 13);
         for &t in EventType::ALL {
             assert!(!t.allowed_roles().is_empty(), "{t:?} has no signers");
             let spelled = serde_json::to_value(t).unwrap();

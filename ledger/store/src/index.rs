@@ -105,6 +105,14 @@ impl IndexBatch {
         self.documents.get(key).map(|row| record_seq(row))
     }
 
+    /// The seqs of this batch's entries naming the document, oldest first.
+    pub fn document_seqs(&self, key: &str) -> Vec<u64> {
+        self.documents
+            .get(key)
+            .map(|row| row.chunks_exact(SEQ_RECORD).map(record_seq).collect())
+            .unwrap_or_default()
+    }
+
     /// Whether an entry of this batch names the document.
     pub fn names_document(&self, key: &str) -> bool {
         self.documents.contains_key(key)

@@ -4,6 +4,8 @@
 pub use super::types::acceptance::*;
 pub use super::types::clearance::*;
 pub use super::types::correction::*;
+pub use super::types::customs_message::*;
+pub use super::types::customs_verdict::*;
 pub use super::types::inspection::*;
 pub use super::types::logistics::*;
 pub use super::types::payment::*;

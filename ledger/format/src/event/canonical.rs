@@ -83,6 +83,10 @@ pub const LIST_MEMBERS: &[&str] = &[
     "roles",
     "certifications",
     "corrective",
+    "customs_codes",
+    "findings",
+    "comparisons",
+    "fields",
 ];
 
 struct Canon<'a> {

@@ -241,6 +241,8 @@ pub enum DocKind {
     Payment,
     Waybill,
     Declaration,
+    /// The messages of one customs order (`ceb:ORDER_NO`), whatever their type.
+    CustomsOrder,
 }
 
 impl DocKind {
@@ -250,6 +252,7 @@ impl DocKind {
             DocKind::Payment => "payment",
             DocKind::Waybill => "waybill",
             DocKind::Declaration => "declaration",
+            DocKind::CustomsOrder => "ceb",
         }
     }
     /// The key under which the document index files this document: `order:NO`.
@@ -262,6 +265,7 @@ impl DocKind {
             "payment" => DocKind::Payment,
             "waybill" => DocKind::Waybill,
             "declaration" => DocKind::Declaration,
+            "ceb" => DocKind::CustomsOrder,
             _ => return None,
         })
     }

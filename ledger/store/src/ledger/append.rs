@@ -22,7 +22,9 @@
 use super::writer::RedbWriter;
 use super::{Ledger, State};
 use crate::hash_index::{client_digest, HashIndex, HashKind};
-use crate::index::{first_posting, stored_chain_head, IndexBatch};
+use crate::index::{
+    first_posting, read_postings, record_seq, stored_chain_head, IndexBatch, SEQ_RECORD,
+};
 use crate::tables::*;
 use crate::{BatchOutcome, Submission};
 use rayon::prelude::*;
@@ -36,6 +38,7 @@ use suyuan_core::admission::{
 };
 use suyuan_core::registry::Registry;
 use suyuan_core::storage::{Group, GroupWriter, LogReader};
+use suyuan_customs::view::RecordView;
 use suyuan_format::checkpoint::Checkpoint;
 use suyuan_format::encoding::Digest;
 use suyuan_format::entry::{self, EntryView, MAX_ENTRY_BYTES};
@@ -449,6 +452,7 @@ fn sequence_one(
             Some(p) => PrivatePart::Given(p.digest()),
             None => PrivatePart::NotGiven,
         },
+        private_bytes: sub.private.as_ref().map(|p| p.canonical.as_slice()),
     };
     let chains = match admit(registry, view, &candidate) {
         Ok(admitted) => admitted.chains,
@@ -616,6 +620,20 @@ impl AppendView<'_> {
         )
     }
 
+    /// The stored bytes of entry `seq`, from its group or the snapshot.
+    fn entry_bytes(&self, seq: u64) -> Result<Vec<u8>, StoreError> {
+        match self.groups().find_map(|g| g.entry(seq)) {
+            Some(bytes) => Ok(bytes.to_vec()),
+            None => Ok(self
+                .snapshot
+                .entries
+                .get(seq)?
+                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
+                .value()
+                .to_vec()),
+        }
+    }
+
     /// The entry hash of the latest entry of a chain.
     fn chain_head(&self, key: &str) -> Result<Option<Digest>, StoreError> {
         for group in self.groups() {
@@ -660,17 +678,27 @@ impl LogView for AppendView<'_> {
         }) else {
             return Ok(None);
         };
-        let bytes = match self.groups().find_map(|g| g.entry(seq)) {
-            Some(bytes) => bytes.to_vec(),
-            None => self
-                .snapshot
-                .entries
-                .get(seq)?
-                .ok_or_else(|| StoreError::Corrupt(format!("entry {seq} missing")))?
-                .value()
-                .to_vec(),
-        };
+        let bytes = self.entry_bytes(seq)?;
         order_facts(seq, &bytes, order_no).map(Some)
+    }
+    fn customs_records(&self, order_no: &str) -> Result<Vec<RecordView>, StoreError> {
+        let key = DocKind::CustomsOrder.key(order_no);
+        let mut seqs = Vec::new();
+        read_postings(&self.snapshot.by_document, &key, SEQ_RECORD, |r| {
+            seqs.push(record_seq(r))
+        })?;
+        let oldest_first = self.pending.iter().map(|g| &**g).chain([self.current]);
+        for group in oldest_first {
+            seqs.extend(group.index.document_seqs(&key));
+        }
+        let mut records = Vec::new();
+        for seq in seqs {
+            let bytes = self.entry_bytes(seq)?;
+            if let Some(record) = customs_record(seq, &bytes)? {
+                records.push(record);
+            }
+        }
+        Ok(records)
     }
     fn client_use(&self, actor: &str, client_id: &str) -> Result<Option<ClientUse>, StoreError> {
         let digest = client_digest(actor, client_id);
@@ -688,6 +716,30 @@ impl LogView for AppendView<'_> {
         *self.client_lookup.borrow_mut() = Some((digest, hit));
         Ok(used)
     }
+}
+
+/// The public view a stored `customs_message` entry carries; `None` for an entry of
+/// another type filed under the order (its verdict).
+fn customs_record(seq: u64, bytes: &[u8]) -> Result<Option<RecordView>, StoreError> {
+    #[derive(serde::Deserialize)]
+    struct Typed<'a> {
+        #[serde(rename = "type")]
+        kind: EventType,
+        #[serde(borrow)]
+        body: &'a serde_json::value::RawValue,
+    }
+    #[derive(serde::Deserialize)]
+    struct MessageBody {
+        record: RecordView,
+    }
+    let corrupt = |e: &dyn std::fmt::Display| StoreError::Corrupt(format!("entry {seq}: {e}"));
+    let view = suyuan_format::entry::StoredEntry::parse(bytes).map_err(|e| corrupt(&e))?;
+    let typed: Typed = serde_json::from_slice(view.event_bytes()).map_err(|e| corrupt(&e))?;
+    if typed.kind != EventType::CustomsMessage {
+        return Ok(None);
+    }
+    let body: MessageBody = serde_json::from_str(typed.body.get()).map_err(|e| corrupt(&e))?;
+    Ok(Some(body.record))
 }
 
 /// The order a stored `trade` entry records (see [`OrderFacts::from_event_bytes`]).

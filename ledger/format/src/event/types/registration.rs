@@ -22,6 +22,11 @@ pub struct Registration {
     pub new_key: Option<String>,
     pub accreditation: Option<Accreditation>,
     pub reason: Option<Text>,
+    /// The actor's customs registration codes (ebpCode, ebcCode, payCode, logisticsCode,
+    /// agentCode: 10-character customs codes or 18-character credit codes), which the
+    /// messages it sends must name (`register` only).
+    #[serde(default)]
+    pub customs_codes: Vec<String>,
 }
 
 code_list! {
@@ -78,6 +83,23 @@ fn check_registration(r: &Registration) -> Result<(), ValidationError> {
             PublicKey::parse(k).map_err(|e| ValidationError::new(field, e.to_string()))?;
         }
     }
+    for (i, code) in r.customs_codes.iter().enumerate() {
+        let field = format!("body.customs_codes[{i}]");
+        if !(1..=18).contains(&code.len()) || !code.bytes().all(|b| b.is_ascii_alphanumeric()) {
+            return Err(ValidationError::new(
+                field,
+                format!("{code:?} is not a customs code (1 to 18 ASCII letters and digits)"),
+            ));
+        }
+        if r.customs_codes[..i].contains(code) {
+            return Err(ValidationError::new(field, "code named twice"));
+        }
+    }
+    need(
+        r.customs_codes.is_empty() || matches!(r.action, Genesis | Register),
+        "body.customs_codes",
+        "customs codes are given when the actor is registered",
+    )?;
     match r.action {
         Genesis | Register => {
             need(
