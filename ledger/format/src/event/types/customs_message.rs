@@ -27,12 +27,7 @@ impl EventBody for CustomsMessage {
     const SIGNERS: &'static [Role] = &[Role::Platform, Role::Trader, Role::Payment, Role::Carrier];
 
     fn validate(&self, what: &What) -> Result<(), ValidationError> {
-        if !what.items.is_empty() || !what.inputs.is_empty() || what.parent.is_some() {
-            return Err(ValidationError::new(
-                "what",
-                "a customs message names no items: its order does",
-            ));
-        }
+        names_no_items(what, "a customs message")?;
         let joined = normalize::code(self.record.order_no());
         if joined != self.order_no.as_str() {
             return Err(ValidationError::new(
@@ -53,4 +48,16 @@ impl EventBody for CustomsMessage {
     fn chains(&self) -> Vec<String> {
         vec![DocKind::CustomsOrder.key(self.order_no.as_str())]
     }
+}
+
+/// A customs message or verdict names no items (its order does): the rules join on
+/// the order number alone.
+pub(super) fn names_no_items(what: &What, kind: &str) -> Result<(), ValidationError> {
+    if !what.items.is_empty() || !what.inputs.is_empty() || what.parent.is_some() {
+        return Err(ValidationError::new(
+            "what",
+            format!("{kind} names no items: its order does"),
+        ));
+    }
+    Ok(())
 }

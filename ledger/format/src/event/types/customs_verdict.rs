@@ -22,12 +22,7 @@ impl EventBody for CustomsVerdict {
     const SIGNERS: &'static [Role] = &[Role::Customs];
 
     fn validate(&self, what: &What) -> Result<(), ValidationError> {
-        if !what.items.is_empty() || !what.inputs.is_empty() || what.parent.is_some() {
-            return Err(ValidationError::new(
-                "what",
-                "a customs verdict names no items: its order does",
-            ));
-        }
+        super::customs_message::names_no_items(what, "a customs verdict")?;
         if normalize::code(&self.verdict.order_no) != self.order_no.as_str() {
             return Err(ValidationError::new(
                 "body.verdict.order_no",
